@@ -1,0 +1,58 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+/** An operation that handles one input item and returns its record(s). */
+export type ItemOperation = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject | IDataObject[]>;
+
+/** An operation that handles all input items of the run at once (Batch). */
+export type RunOperation = (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]>;
+
+export type Operation = { perItem: ItemOperation } | { allItems: RunOperation };
+
+export type OperationMap = Record<string, Record<string, Operation>>;
+
+/**
+ * Runs the operation chosen by `resource` and `operation` (nodes without resources pass one key).
+ * Per-item operations: one output item per returned record, paired with its input item, in order;
+ * a failing item becomes an error item under Continue On Fail, otherwise stops the run naming the item.
+ */
+export async function routeOperation(this: IExecuteFunctions, operations: OperationMap): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0, 'default') as string;
+	const operationName = this.getNodeParameter('operation', 0) as string;
+	const operation = operations[resource]?.[operationName];
+	if (!operation) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resource}" is not supported`);
+	}
+	if ('allItems' in operation) return [await operation.allItems.call(this, items)];
+
+	const output: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const records = await operation.perItem.call(this, itemIndex);
+			for (const json of Array.isArray(records) ? records : [records]) {
+				output.push({ json, pairedItem: { item: itemIndex } });
+			}
+		} catch (error) {
+			if (this.continueOnFail()) {
+				output.push({ json: { error: errorMessage(error) }, pairedItem: { item: itemIndex } });
+				continue;
+			}
+			throw withItemIndex(this, error, itemIndex);
+		}
+	}
+	return [output];
+}
+
+export function errorMessage(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
+
+/** n8n shows which item failed when the error carries its index. */
+export function withItemIndex(context: IExecuteFunctions, error: unknown, itemIndex: number): Error {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		error.context.itemIndex ??= itemIndex;
+		return error;
+	}
+	return new NodeOperationError(context.getNode(), errorMessage(error), { itemIndex });
+}

@@ -1,0 +1,81 @@
+import { PackageDirectoryLoader } from 'n8n-core';
+import type { ICredentialType, IDataObject, INodeType, INodeTypes, IVersionedNodeType } from 'n8n-workflow';
+import { NodeHelpers, UserError } from 'n8n-workflow';
+
+import { builtInStartNodeTypes } from './start-node';
+
+/**
+ * One community-node package loaded the way n8n loads it: n8n-core's PackageDirectoryLoader
+ * reads the `n8n` section of its package.json and instantiates the built node and credential
+ * classes listed there. Workflow JSON refers to its nodes as `<package name>.<node name>`.
+ */
+export class NodePackage implements INodeTypes {
+	private constructor(private readonly loader: PackageDirectoryLoader) {}
+
+	static async load(packageDir: string): Promise<NodePackage> {
+		const loader = new PackageDirectoryLoader(packageDir);
+		try {
+			await loader.loadAll();
+		} catch (error) {
+			// Most often dist/ is missing or stale.
+			throw new UserError(`Could not load the nodes of ${packageDir}. Is it built (npm run build)?`, {
+				cause: error,
+			});
+		}
+		return new NodePackage(loader);
+	}
+
+	get packageName(): string {
+		return this.loader.packageName;
+	}
+
+	getByName(nodeType: string): INodeType | IVersionedNodeType {
+		const builtIn = builtInStartNodeTypes.get(nodeType);
+		if (builtIn) return builtIn;
+
+		const shortName = this.shortNodeName(nodeType);
+		if (shortName === undefined || !(shortName in this.loader.nodeTypes)) {
+			throw new UserError(
+				`Unknown node type "${nodeType}". Known: ${Object.keys(this.getKnownTypes()).join(', ')}`,
+			);
+		}
+		return this.loader.nodeTypes[shortName].type;
+	}
+
+	getByNameAndVersion(nodeType: string, version?: number): INodeType {
+		return NodeHelpers.getVersionedNodeType(this.getByName(nodeType), version);
+	}
+
+	getKnownTypes(): IDataObject {
+		const known: IDataObject = {};
+		for (const [shortName, details] of Object.entries(this.loader.known.nodes)) {
+			known[`${this.packageName}.${shortName}`] = details;
+		}
+		for (const nodeType of builtInStartNodeTypes.keys()) known[nodeType] = {};
+		return known;
+	}
+
+	recognizesCredential(credentialType: string): boolean {
+		return credentialType in this.loader.credentialTypes;
+	}
+
+	getCredentialType(credentialType: string): ICredentialType {
+		if (!this.recognizesCredential(credentialType)) {
+			throw new UserError(
+				`Unknown credential type "${credentialType}". Known: ${Object.keys(this.loader.credentialTypes).join(', ')}`,
+			);
+		}
+		return this.loader.credentialTypes[credentialType].type;
+	}
+
+	/** Full node types (`<package>.<node>`) of the package's nodes that declare this credential. */
+	getSupportedNodes(credentialType: string): string[] {
+		const shortNames = this.loader.known.credentials[credentialType]?.supportedNodes ?? [];
+		return shortNames.map((shortName) => `${this.packageName}.${shortName}`);
+	}
+
+	private shortNodeName(nodeType: string): string | undefined {
+		const prefix = `${this.packageName}.`;
+		return nodeType.startsWith(prefix) ? nodeType.slice(prefix.length) : undefined;
+	}
+}

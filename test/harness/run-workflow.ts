@@ -1,0 +1,181 @@
+import { readFileSync } from 'node:fs';
+
+import { ExecutionLifecycleHooks, ExternalSecretsProxy, WorkflowExecute } from 'n8n-core';
+import type {
+	ExecutionError,
+	ExecutionStatus,
+	IConnections,
+	INode,
+	INodeExecutionData,
+	IRun,
+	IWorkflowBase,
+	IWorkflowExecuteAdditionalData,
+	IWorkflowSettings,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
+import { STICKY_NODE_TYPE, UserError, Workflow, createRunExecutionData } from 'n8n-workflow';
+
+import type { CredentialsByType } from './credentials-helper';
+import { HarnessCredentialsHelper } from './credentials-helper';
+import { NodePackage } from './node-package';
+
+/** The parts of an n8n workflow export (editor "Download" / copy) that the harness runs. */
+export interface WorkflowJson {
+	name?: string;
+	nodes: INode[];
+	connections: IConnections;
+	settings?: IWorkflowSettings;
+}
+
+export interface RunWorkflowOptions {
+	workflow: WorkflowJson;
+	/** Directory of the package whose built nodes/credentials (its package.json `n8n` section) are used. */
+	nodePackageDir: string;
+	/** Decrypted credential data keyed by credential type name. */
+	credentials?: CredentialsByType;
+	/** Output of the start node. Default: one empty item, like a Manual Trigger. */
+	triggerItems?: INodeExecutionData[];
+	/** Name of the node to start from. Default: the workflow's trigger node, as n8n picks it. */
+	startNode?: string;
+}
+
+export interface WorkflowRunResult {
+	/** The IRun WorkflowExecute resolved with. */
+	run: IRun;
+	status: ExecutionStatus;
+	/** The error that stopped the run (a plain copy of the thrown error, as n8n stores it). */
+	error: ExecutionError | undefined;
+	/** Name of the node that failed, when `error` is set. */
+	errorNode: string | undefined;
+	/** Node names in the order they finished (one entry per node run). */
+	executedNodes: string[];
+	/** Items a node sent to one of its outputs. Throws if the node did not run. */
+	outputOf(nodeName: string, outputIndex?: number, runIndex?: number): INodeExecutionData[];
+}
+
+// Run like a production execution started by a trigger: the start node's items are the
+// trigger's, and n8n skips manual-only behaviour (running trigger functions, pinned data).
+const MODE: WorkflowExecuteMode = 'trigger';
+const BASE_URL = 'http://localhost:5678/';
+
+let executionCount = 0;
+
+/** Runs workflow JSON through n8n-core's WorkflowExecute and collects what each node output. */
+export async function runWorkflow(options: RunWorkflowOptions): Promise<WorkflowRunResult> {
+	const nodePackage = await NodePackage.load(options.nodePackageDir);
+
+	// Workflow fills in parameter defaults on the nodes it is given and WorkflowExecute adds
+	// pairedItem to items: work on copies so callers can reuse their fixtures.
+	const { name = 'Harness workflow', nodes, connections, settings } = structuredClone(options.workflow);
+	const triggerItems = structuredClone(options.triggerItems ?? [{ json: {} }]);
+
+	const workflowData: IWorkflowBase = {
+		id: 'harness-workflow',
+		name,
+		active: false,
+		isArchived: false,
+		activeVersionId: null,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+		// Sticky notes are editor-only and their node type lives in n8n-nodes-base.
+		nodes: nodes.filter((node) => node.type !== STICKY_NODE_TYPE),
+		connections,
+		settings: settings ?? { executionOrder: 'v1' },
+	};
+	const workflow = new Workflow({ ...workflowData, nodeTypes: nodePackage });
+	const startNode = findStartNode(workflow, options.startNode);
+
+	const executionId = String(++executionCount);
+	const hooks = new ExecutionLifecycleHooks(MODE, executionId, workflowData);
+	const executedNodes: string[] = [];
+	hooks.addHandler('nodeExecuteAfter', (nodeName) => {
+		executedNodes.push(nodeName);
+	});
+
+	const additionalData = createAdditionalData(
+		executionId,
+		hooks,
+		new HarnessCredentialsHelper(nodePackage, { ...options.credentials }),
+	);
+	const runExecutionData = createRunExecutionData({
+		executionData: {
+			nodeExecutionStack: [{ node: startNode, data: { main: [triggerItems] }, source: null }],
+		},
+	});
+
+	const run = await new WorkflowExecute(additionalData, MODE, runExecutionData).processRunExecutionData(
+		workflow,
+	);
+	return toResult(run, executedNodes);
+}
+
+/** Reads a workflow exported from the n8n editor. */
+export function readWorkflowJson(filePath: string): WorkflowJson {
+	return JSON.parse(readFileSync(filePath, 'utf8')) as WorkflowJson;
+}
+
+function findStartNode(workflow: Workflow, name: string | undefined): INode {
+	const node = name === undefined ? workflow.getStartNode() : workflow.getNode(name);
+	if (!node) {
+		throw new UserError(
+			name === undefined
+				? 'No trigger node found: pass `startNode`, or start the workflow with a Manual Trigger or the harness start node'
+				: `No node named "${name}" in the workflow`,
+		);
+	}
+	return node;
+}
+
+function createAdditionalData(
+	executionId: string,
+	hooks: ExecutionLifecycleHooks,
+	credentialsHelper: HarnessCredentialsHelper,
+): IWorkflowExecuteAdditionalData {
+	const unsupported = (feature: string) => async (): Promise<never> => {
+		throw new UserError(`The workflow harness does not support ${feature}`);
+	};
+	return {
+		executionId,
+		hooks,
+		credentialsHelper,
+		externalSecretsProxy: new ExternalSecretsProxy(),
+		currentNodeExecutionIndex: 0,
+		variables: {},
+		// Only read by nodes that build links back to n8n ($execution.resumeUrl, forms, ...).
+		instanceBaseUrl: BASE_URL,
+		restApiUrl: `${BASE_URL}rest`,
+		formBaseUrl: `${BASE_URL}form`,
+		formWaitingBaseUrl: `${BASE_URL}form-waiting`,
+		formTestBaseUrl: `${BASE_URL}form-test`,
+		webhookBaseUrl: `${BASE_URL}webhook`,
+		webhookWaitingBaseUrl: `${BASE_URL}webhook-waiting`,
+		webhookTestBaseUrl: `${BASE_URL}webhook-test`,
+		mcpBaseUrl: `${BASE_URL}mcp`,
+		mcpTestBaseUrl: `${BASE_URL}mcp-test`,
+		executeWorkflow: unsupported('sub-workflows'),
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+		startRunnerTask: unsupported('task runners (Code node)'),
+		logAiEvent: () => {},
+	};
+}
+
+function toResult(run: IRun, executedNodes: string[]): WorkflowRunResult {
+	const { runData, error, lastNodeExecuted } = run.data.resultData;
+	return {
+		run,
+		status: run.status,
+		error,
+		errorNode: error ? lastNodeExecuted : undefined,
+		executedNodes,
+		outputOf(nodeName, outputIndex = 0, runIndex = 0) {
+			const task = runData[nodeName]?.[runIndex];
+			if (!task) {
+				throw new UserError(
+					`Node "${nodeName}" has no run ${runIndex}. Nodes that ran: ${Object.keys(runData).join(', ') || 'none'}`,
+				);
+			}
+			return task.data?.main[outputIndex] ?? [];
+		},
+	};
+}
