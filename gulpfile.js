@@ -7,6 +7,11 @@ function copyIcons() {
 	return src('icons/*.svg').pipe(dest('dist/icons'));
 }
 
+/** n8n reads each node's codex (categories, aliases, documentation links) beside its compiled file. */
+function copyCodex() {
+	return src('nodes/**/*.node.json').pipe(dest('dist/nodes'));
+}
+
 /**
  * The zod schemas of the API contract are development-only (zod is no runtime dependency): node code
  * imports only their types, yet tsc still emits the module. Drop it so nothing in `dist/` requires zod.
@@ -18,4 +23,4 @@ async function dropDevelopmentOnlyModules() {
 	}
 }
 
-exports.build = parallel(copyIcons, dropDevelopmentOnlyModules);
+exports.build = parallel(copyIcons, copyCodex, dropDevelopmentOnlyModules);

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-/** An operation that handles one input item and returns its record(s). */
-export type ItemOperation = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject | IDataObject[]>;
+/** An operation that handles one input item and returns its record(s): JSON objects, from Velents or built by the operation. */
+export type ItemOperation = (this: IExecuteFunctions, itemIndex: number) => Promise<object | object[]>;
 
 /** An operation that handles all input items of the run at once (Batch). */
 export type RunOperation = (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]>;
@@ -30,8 +30,8 @@ export async function routeOperation(this: IExecuteFunctions, operations: Operat
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			const records = await operation.perItem.call(this, itemIndex);
-			for (const json of Array.isArray(records) ? records : [records]) {
-				output.push({ json, pairedItem: { item: itemIndex } });
+			for (const record of Array.isArray(records) ? records : [records]) {
+				output.push({ json: record as IDataObject, pairedItem: { item: itemIndex } });
 			}
 		} catch (error) {
 			if (this.continueOnFail()) {

@@ -6,17 +6,17 @@
  */
 import { WEBHOOK_SECRET_HEADER } from './contract';
 
-export const FORWARDED_SECRET_HEADER = 'x-velents-n8n-secret';
+export const FORWARDED_VERIFICATION_HEADER = 'x-velents-n8n-secret';
 
 /** The headers a dispatch asks Velents to send with every event. */
 export function forwardedSecretHeaders(secret: string | undefined): Record<string, string> {
-	return secret ? { [FORWARDED_SECRET_HEADER]: secret } : {};
+	return secret ? { [FORWARDED_VERIFICATION_HEADER]: secret } : {};
 }
 
 /** Whether either secret header carries `expected`, compared in constant time. */
 export function carriesSecret(expected: string, headers: Record<string, unknown>): boolean {
 	let found = false;
-	for (const name of [WEBHOOK_SECRET_HEADER, FORWARDED_SECRET_HEADER]) {
+	for (const name of [WEBHOOK_SECRET_HEADER, FORWARDED_VERIFICATION_HEADER]) {
 		const value = headers[name];
 		// Both headers are always compared, so the time taken does not tell which one matched.
 		if (typeof value === 'string' && constantTimeEquals(value, expected)) found = true;

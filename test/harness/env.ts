@@ -10,7 +10,10 @@ import * as path from 'node:path';
 // without this it would write into the developer's home folder.
 const userFolder = mkdtempSync(path.join(tmpdir(), 'n8n-workflow-harness-'));
 process.env.N8N_USER_FOLDER = userFolder;
-process.once('exit', () => rmSync(userFolder, { recursive: true, force: true }));
+const removeUserFolder = () => rmSync(userFolder, { recursive: true, force: true });
+// Jest ignores 'exit' listeners added inside a test file, so use its hook when there is one.
+if (typeof afterAll === 'function') afterAll(removeUserFolder);
+else process.once('exit', removeUserFolder);
 
 // A fixed key keeps runs reproducible and avoids n8n generating one.
 process.env.N8N_ENCRYPTION_KEY = 'n8n-workflow-harness-not-a-secret';

@@ -1,8 +1,12 @@
+import * as path from 'node:path';
+
 import { PackageDirectoryLoader } from 'n8n-core';
 import type { ICredentialType, IDataObject, INodeType, INodeTypes, IVersionedNodeType } from 'n8n-workflow';
 import { NodeHelpers, UserError } from 'n8n-workflow';
 
 import { builtInStartNodeTypes } from './start-node';
+
+const loadedPackages = new Map<string, Promise<NodePackage>>();
 
 /**
  * One community-node package loaded the way n8n loads it: n8n-core's PackageDirectoryLoader
@@ -12,13 +16,28 @@ import { builtInStartNodeTypes } from './start-node';
 export class NodePackage implements INodeTypes {
 	private constructor(private readonly loader: PackageDirectoryLoader) {}
 
+	/**
+	 * Loaded once per directory (per test file, under Jest), as n8n loads a package once: the loader
+	 * adds n8n's standard parameters to node descriptions, which repeated loads would duplicate
+	 * for nodes sharing module-level descriptions.
+	 */
 	static async load(packageDir: string): Promise<NodePackage> {
-		const loader = new PackageDirectoryLoader(packageDir);
+		const directory = path.resolve(packageDir);
+		let loading = loadedPackages.get(directory);
+		if (!loading) {
+			loading = NodePackage.loadFrom(directory);
+			loadedPackages.set(directory, loading);
+		}
+		return await loading;
+	}
+
+	private static async loadFrom(directory: string): Promise<NodePackage> {
+		const loader = new PackageDirectoryLoader(directory);
 		try {
 			await loader.loadAll();
 		} catch (error) {
 			// Most often dist/ is missing or stale.
-			throw new UserError(`Could not load the nodes of ${packageDir}. Is it built (npm run build)?`, {
+			throw new UserError(`Could not load the nodes of ${directory}. Is it built (npm run build)?`, {
 				cause: error,
 			});
 		}

@@ -35,7 +35,10 @@ export interface RunWorkflowOptions {
 	credentials?: CredentialsByType;
 	/** Output of the start node. Default: one empty item, like a Manual Trigger. */
 	triggerItems?: INodeExecutionData[];
-	/** Name of the node to start from. Default: the workflow's trigger node, as n8n picks it. */
+	/**
+	 * Name of the node to start from. Default: the trigger node n8n would pick, else the only
+	 * node without inputs (e.g. a webhook trigger).
+	 */
 	startNode?: string;
 }
 
@@ -115,12 +118,20 @@ export function readWorkflowJson(filePath: string): WorkflowJson {
 }
 
 function findStartNode(workflow: Workflow, name: string | undefined): INode {
-	const node = name === undefined ? workflow.getStartNode() : workflow.getNode(name);
+	if (name !== undefined) {
+		const node = workflow.getNode(name);
+		if (!node) throw new UserError(`No node named "${name}" in the workflow`);
+		return node;
+	}
+	// n8n's own choice covers trigger/poll nodes and the Manual Trigger, not webhook nodes
+	// (n8n starts those by name), so fall back to the workflow's only node without inputs.
+	const roots = Object.values(workflow.nodes).filter(
+		(node) => !node.disabled && workflow.getParentNodes(node.name).length === 0,
+	);
+	const node = workflow.getStartNode() ?? (roots.length === 1 ? roots[0] : undefined);
 	if (!node) {
 		throw new UserError(
-			name === undefined
-				? 'No trigger node found: pass `startNode`, or start the workflow with a Manual Trigger or the harness start node'
-				: `No node named "${name}" in the workflow`,
+			`Cannot tell which node starts the workflow (candidates: ${roots.map((root) => root.name).join(', ')}): pass \`startNode\``,
 		);
 	}
 	return node;

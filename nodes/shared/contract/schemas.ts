@@ -105,6 +105,8 @@ export const batchRequestSchema = z
 		webhook: webhookOptionsSchema.optional(),
 	})
 	.superRefine((batch, ctx) => {
+		// zod still runs this refinement when `rows` is empty (the min(1) issue only marks it dirty).
+		if (batch.rows.length === 0) return;
 		const columns = Object.keys(batch.rows[0].values).join(',');
 		batch.rows.forEach((row, index) => {
 			if (Object.keys(row.values).join(',') !== columns) {

@@ -1,0 +1,43 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { SUPPORT_PATHS } from '../../../shared/contract';
+import type { HistoryItem } from '../../../shared/contract/schemas';
+import { transportOptions } from '../../../shared/descriptions';
+import { velentsRequest } from '../../../shared/transport';
+import { requireText } from '../../../shared/validation';
+import { conversationIdProperty } from './conversationId';
+
+const show = { resource: ['conversation'], operation: ['sendMessage'] };
+
+export const description: INodeProperties[] = [
+	conversationIdProperty(show),
+	{
+		displayName: 'Message',
+		name: 'message',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		required: true,
+		default: '',
+		description: "The customer's reply to add to the conversation",
+		displayOptions: { show },
+	},
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<object> {
+	const conversationId = requireText(this, itemIndex, 'conversationId', 'Conversation ID');
+	const message = requireText(this, itemIndex, 'message', 'Message');
+	const { data } = await velentsRequest<HistoryItem>(
+		this,
+		'support',
+		{
+			method: 'POST',
+			path: SUPPORT_PATHS.sendMessage(conversationId),
+			body: { message },
+			action: 'send messages into a conversation',
+			resource: `conversation "${conversationId}"`,
+			itemIndex,
+		},
+		transportOptions(this, itemIndex),
+	);
+	return { conversation_id: conversationId, ...data };
+}

@@ -1,0 +1,160 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { SUPPORT_PATHS, TICKET_PRIORITIES } from '../../../shared/contract';
+import type { CreateTicketRequest, Customer, Ticket } from '../../../shared/contract/schemas';
+import { transportOptions } from '../../../shared/descriptions';
+import { velentsRequest } from '../../../shared/transport';
+import { invalidField, isEmail, parseJsonObject, requirePhone, requireText } from '../../../shared/validation';
+
+const show = { resource: ['ticket'], operation: ['create'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Subject',
+		name: 'subject',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'Order 1212 arrived damaged',
+		description: 'Short summary of the case, shown as the ticket title',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Channel',
+				name: 'channel',
+				type: 'string',
+				default: '',
+				placeholder: 'email',
+				description: 'Where the case came from, as your Support Center names it',
+			},
+			{
+				displayName: 'Customer Email',
+				name: 'customerEmail',
+				type: 'string',
+				placeholder: 'name@email.com',
+				default: '',
+			},
+			{
+				displayName: 'Customer Name',
+				name: 'customerName',
+				type: 'string',
+				default: '',
+			},
+			{
+				displayName: 'Customer Phone',
+				name: 'customerPhone',
+				type: 'string',
+				default: '',
+				placeholder: '+201145803442',
+				description: 'In international form; spaces, dashes, brackets and a leading 00 are accepted',
+			},
+			{
+				displayName: 'Extra Body Fields (JSON)',
+				name: 'extraFields',
+				type: 'json',
+				default: '{}',
+				description:
+					'More top-level fields for the request body, for fields Velents accepts that this node does not list yet',
+			},
+			{
+				displayName: 'First Message',
+				name: 'message',
+				type: 'string',
+				typeOptions: { rows: 4 },
+				default: '',
+				description: "The customer's first message, which opens the ticket's conversation",
+			},
+			{
+				displayName: 'Metadata (JSON)',
+				name: 'metadata',
+				type: 'json',
+				default: '{}',
+				description: 'Your own data to keep on the ticket, such as {"order_id": "1212"}',
+			},
+			{
+				displayName: 'Priority',
+				name: 'priority',
+				type: 'options',
+				default: 'medium',
+				options: TICKET_PRIORITIES.map((priority) => ({
+					name: priority.charAt(0).toUpperCase() + priority.slice(1),
+					value: priority,
+				})),
+			},
+			{
+				displayName: 'Tags',
+				name: 'tags',
+				type: 'string',
+				default: '',
+				placeholder: 'delivery, vip',
+				description: 'Comma-separated tags',
+			},
+		],
+	},
+];
+
+interface AdditionalFields {
+	channel?: string;
+	customerEmail?: string;
+	customerName?: string;
+	customerPhone?: string;
+	extraFields?: unknown;
+	message?: string;
+	metadata?: unknown;
+	priority?: CreateTicketRequest['priority'];
+	tags?: string | string[];
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<object> {
+	const body = ticketBody(this, itemIndex);
+	const { data } = await velentsRequest<Ticket>(
+		this,
+		'support',
+		{ method: 'POST', path: SUPPORT_PATHS.tickets, body, action: 'create a ticket', itemIndex },
+		transportOptions(this, itemIndex),
+	);
+	// The ids the next nodes need come first, so that they are easy to pick in an expression.
+	return Object.assign({ public_id: data.public_id, conversation_id: data.conversation_id }, data);
+}
+
+/** The create-ticket body, checked field by field before anything is sent. */
+function ticketBody(context: IExecuteFunctions, itemIndex: number): IDataObject {
+	const fields = context.getNodeParameter('additionalFields', itemIndex, {}) as AdditionalFields;
+	const body: IDataObject = {
+		...parseJsonObject(context, itemIndex, fields.extraFields, 'Extra Body Fields (JSON)'),
+		subject: requireText(context, itemIndex, 'subject', 'Subject'),
+	};
+	if (fields.message?.trim()) body.message = fields.message;
+	if (fields.priority) body.priority = fields.priority;
+	if (fields.channel?.trim()) body.channel = fields.channel.trim();
+
+	const customer: Customer = {};
+	if (fields.customerName?.trim()) customer.name = fields.customerName.trim();
+	if (fields.customerEmail?.trim()) {
+		const email = fields.customerEmail.trim();
+		if (!isEmail(email)) {
+			throw invalidField(context, itemIndex, 'Customer Email', `"${email}" is not an e-mail address`);
+		}
+		customer.email = email;
+	}
+	if (fields.customerPhone?.toString().trim()) {
+		customer.phone = requirePhone(context, itemIndex, fields.customerPhone, 'Customer Phone');
+	}
+	if (Object.keys(customer).length) body.customer = customer;
+
+	const tags = Array.isArray(fields.tags) ? fields.tags : (fields.tags ?? '').split(',');
+	const cleanTags = tags.map((tag) => String(tag).trim()).filter(Boolean);
+	if (cleanTags.length) body.tags = cleanTags;
+
+	const metadata = parseJsonObject(context, itemIndex, fields.metadata, 'Metadata (JSON)');
+	if (Object.keys(metadata).length) body.metadata = metadata as IDataObject;
+	return body;
+}

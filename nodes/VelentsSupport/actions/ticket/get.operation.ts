@@ -1,0 +1,52 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { SUPPORT_PATHS } from '../../../shared/contract';
+import type { Ticket } from '../../../shared/contract/schemas';
+import { transportOptions } from '../../../shared/descriptions';
+import { velentsRequest } from '../../../shared/transport';
+import { invalidField } from '../../../shared/validation';
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Ticket',
+		name: 'ticketId',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description: 'The ticket to read, by its public ID',
+		displayOptions: { show: { resource: ['ticket'], operation: ['get'] } },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchTickets', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'TCK-000001',
+				hint: 'The public_id that Create Ticket returned',
+			},
+		],
+	},
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<object> {
+	const publicId = String(this.getNodeParameter('ticketId', itemIndex, '', { extractValue: true }) ?? '').trim();
+	if (!publicId) throw invalidField(this, itemIndex, 'Ticket', 'is required and is empty');
+	const { data } = await velentsRequest<Ticket>(
+		this,
+		'support',
+		{
+			method: 'GET',
+			path: SUPPORT_PATHS.ticket(publicId),
+			action: 'read tickets',
+			resource: `ticket "${publicId}"`,
+			itemIndex,
+		},
+		transportOptions(this, itemIndex),
+	);
+	return data;
+}

@@ -1,0 +1,51 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { TransportOptions } from './transport';
+
+/** Request settings every action node offers, read by `transportOptions`. */
+export const requestSettings: INodeProperties = {
+	displayName: 'Request Settings',
+	name: 'requestSettings',
+	type: 'collection',
+	placeholder: 'Add Setting',
+	default: {},
+	options: [
+		{
+			displayName: 'Max Rate-Limit Wait (Seconds)',
+			name: 'maxWaitSeconds',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 180,
+			description:
+				'The longest the node waits for the token’s rate-limit window to reopen before it fails the item instead',
+		},
+	],
+};
+
+export function transportOptions(context: IExecuteFunctions, itemIndex: number): Partial<TransportOptions> {
+	const settings = context.getNodeParameter(requestSettings.name, itemIndex, {}) as Partial<TransportOptions>;
+	return settings.maxWaitSeconds === undefined ? {} : { maxWaitSeconds: settings.maxWaitSeconds };
+}
+
+/** Return All / Limit, as every n8n list operation offers them. */
+export function returnAllOrLimit(show: Record<string, string[]>): INodeProperties[] {
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: 'Max number of results to return',
+			displayOptions: { show: { ...show, returnAll: [false] } },
+		},
+	];
+}

@@ -1,0 +1,72 @@
+/** Small HTTP plumbing shared by the API and the inspection routes. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** What a handler answers; `afterResponse` runs once the answer is written (e.g. start a lifecycle). */
+export interface ApiResult {
+	status: number;
+	body: unknown;
+	headers?: Record<string, string>;
+	afterResponse?: () => void;
+}
+
+/** Thrown by handlers to answer with an error status and body. */
+export class HttpError extends Error {
+	constructor(
+		readonly status: number,
+		readonly body: Record<string, unknown>,
+		readonly headers: Record<string, string> = {},
+	) {
+		super(typeof body.message === 'string' ? body.message : `HTTP ${status}`);
+	}
+}
+
+export const MAX_BODY_BYTES = 25 * 1024 * 1024;
+
+/** The request body; null when it exceeds MAX_BODY_BYTES (the rest is drained, not kept). */
+export async function readBody(req: IncomingMessage): Promise<Buffer | null> {
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of req) {
+		const buffer = chunk as Buffer;
+		size += buffer.length;
+		if (size <= MAX_BODY_BYTES) chunks.push(buffer);
+	}
+	return size > MAX_BODY_BYTES ? null : Buffer.concat(chunks, size);
+}
+
+export type JsonBody = { kind: 'empty' } | { kind: 'json'; value: unknown } | { kind: 'malformed'; text: string; reason: string };
+
+export function parseJsonBody(raw: Buffer): JsonBody {
+	const text = raw.toString('utf8');
+	if (text.trim() === '') return { kind: 'empty' };
+	try {
+		return { kind: 'json', value: JSON.parse(text) as unknown };
+	} catch (error) {
+		return { kind: 'malformed', text, reason: error instanceof Error ? error.message : String(error) };
+	}
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function writeJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+	const payload = Buffer.from(JSON.stringify(body), 'utf8');
+	res.writeHead(status, {
+		...headers,
+		'Content-Type': 'application/json',
+		'Content-Length': String(payload.length),
+	});
+	res.end(payload);
+}
+
+/** Query parameters as a flat object (the last value of a repeated key wins, as in PHP). */
+export function queryObject(url: URL): Record<string, string> {
+	return Object.fromEntries(url.searchParams.entries());
+}
+
+/** The base URL as the client reached us, so pagination links work whatever the host and port. */
+export function requestBaseUrl(req: IncomingMessage, fallback: string): string {
+	const host = req.headers.host;
+	return host ? `http://${host}` : fallback;
+}
