@@ -82,13 +82,11 @@ export function rateLimitKey(token: string | null, remoteAddress: string | undef
 }
 
 export function rateLimitHeaders(decision: RateDecision): Record<string, string> {
+	// The contract's names are lower case (as Node delivers them); HTTP compares them case-insensitively.
 	const headers: Record<string, string> = {
-		'X-RateLimit-Limit': String(decision.limit),
-		'X-RateLimit-Remaining': String(decision.remaining),
+		[RATE_LIMIT.limitHeader]: String(decision.limit),
+		[RATE_LIMIT.remainingHeader]: String(decision.remaining),
 	};
-	if (decision.retryAfterSeconds !== null) headers['Retry-After'] = String(decision.retryAfterSeconds);
+	if (decision.retryAfterSeconds !== null) headers[RATE_LIMIT.retryAfterHeader] = String(decision.retryAfterSeconds);
 	return headers;
 }
-
-// The header names come from the contract; Node compares them case-insensitively.
-void RATE_LIMIT;

@@ -354,18 +354,19 @@ export function fieldErrors(body: ErrorBody): string {
 
 function networkError(context: RequestContext, request: VelentsRequest, code: string): NodeApiError {
 	const neverSent = NOT_SENT_CODES.has(code);
-	const reason = code || 'network error';
+	// The code goes in the description: n8n would replace a message that names it with a generic one.
+	const reason = `Network error${code ? ` ${code}` : ''}.`;
 	return new NodeApiError(
 		context.getNode(),
-		{ message: reason, code: reason },
+		{ message: reason },
 		{
 			message: neverSent
-				? `Could not reach Velents to ${request.action} (${reason})`
-				: `The connection to Velents failed while trying to ${request.action} (${reason})`,
+				? `Could not reach Velents to ${request.action}`
+				: `The connection to Velents failed while trying to ${request.action}`,
 			description:
 				neverSent || request.method === 'GET'
-					? 'Check the Base URL of the credential and the network.'
-					: 'Velents may have received it already, so n8n does not send it again automatically (a repeated request can reach a customer twice). Check in Velents before running it again.',
+					? `${reason} Check the Base URL of the credential and the network.`
+					: `${reason} Velents may have received it already, so n8n does not send it again automatically (a repeated request can reach a customer twice). Check in Velents before running it again.`,
 			itemIndex: request.itemIndex,
 		},
 	);

@@ -154,10 +154,9 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		type: string,
 		data: ICredentialDataDecryptedObject,
 	): Promise<void> {
-		this.credentialsByType[type] = {
-			...this.stored(type, nodeCredentials),
-			oauthTokenData: data.oauthTokenData,
-		};
+		const { oauthTokenData } = data;
+		if (oauthTokenData === undefined) return;
+		this.credentialsByType[type] = { ...this.stored(type, nodeCredentials), oauthTokenData };
 	}
 
 	/** The type's properties, after those of the (loaded) types it extends. */

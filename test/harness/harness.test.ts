@@ -139,9 +139,9 @@ describe('runWorkflow', () => {
 	});
 
 	test('without a trigger, starts at the only node without inputs and feeds it triggerItems', async () => {
-		const [, echo] = startToEcho({ parameters: { message: '={{ $json.x }}' } }).nodes;
+		const { nodes } = startToEcho({ parameters: { message: '={{ $json.x }}' } });
 		const result = await runWorkflow({
-			workflow: { nodes: [echo], connections: {} },
+			workflow: { nodes: nodes.filter((node) => node.name === 'Echo'), connections: {} },
 			nodePackageDir: fixtureDir,
 			credentials,
 			triggerItems: twoItems,

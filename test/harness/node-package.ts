@@ -52,13 +52,16 @@ export class NodePackage implements INodeTypes {
 		const builtIn = builtInStartNodeTypes.get(nodeType);
 		if (builtIn) return builtIn;
 
-		const shortName = this.shortNodeName(nodeType);
-		if (shortName === undefined || !(shortName in this.loader.nodeTypes)) {
+		const prefix = `${this.packageName}.`;
+		const loaded = nodeType.startsWith(prefix)
+			? this.loader.nodeTypes[nodeType.slice(prefix.length)]
+			: undefined;
+		if (!loaded) {
 			throw new UserError(
 				`Unknown node type "${nodeType}". Known: ${Object.keys(this.getKnownTypes()).join(', ')}`,
 			);
 		}
-		return this.loader.nodeTypes[shortName].type;
+		return loaded.type;
 	}
 
 	getByNameAndVersion(nodeType: string, version?: number): INodeType {
@@ -79,22 +82,18 @@ export class NodePackage implements INodeTypes {
 	}
 
 	getCredentialType(credentialType: string): ICredentialType {
-		if (!this.recognizesCredential(credentialType)) {
+		const loaded = this.loader.credentialTypes[credentialType];
+		if (!loaded) {
 			throw new UserError(
 				`Unknown credential type "${credentialType}". Known: ${Object.keys(this.loader.credentialTypes).join(', ')}`,
 			);
 		}
-		return this.loader.credentialTypes[credentialType].type;
+		return loaded.type;
 	}
 
 	/** Full node types (`<package>.<node>`) of the package's nodes that declare this credential. */
 	getSupportedNodes(credentialType: string): string[] {
 		const shortNames = this.loader.known.credentials[credentialType]?.supportedNodes ?? [];
 		return shortNames.map((shortName) => `${this.packageName}.${shortName}`);
-	}
-
-	private shortNodeName(nodeType: string): string | undefined {
-		const prefix = `${this.packageName}.`;
-		return nodeType.startsWith(prefix) ? nodeType.slice(prefix.length) : undefined;
 	}
 }

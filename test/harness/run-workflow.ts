@@ -56,8 +56,9 @@ export interface WorkflowRunResult {
 	outputOf(nodeName: string, outputIndex?: number, runIndex?: number): INodeExecutionData[];
 }
 
-// Run like a production execution started by a trigger: the start node's items are the
-// trigger's, and n8n skips manual-only behaviour (running trigger functions, pinned data).
+// Run like a production execution started by a trigger: outside 'manual' mode WorkflowExecute
+// does not run trigger functions but outputs the items it was started with, and expressions see
+// $execution.mode 'production'.
 const MODE: WorkflowExecuteMode = 'trigger';
 const BASE_URL = 'http://localhost:5678/';
 
@@ -186,7 +187,7 @@ function toResult(run: IRun, executedNodes: string[]): WorkflowRunResult {
 					`Node "${nodeName}" has no run ${runIndex}. Nodes that ran: ${Object.keys(runData).join(', ') || 'none'}`,
 				);
 			}
-			return task.data?.main[outputIndex] ?? [];
+			return task.data?.main?.[outputIndex] ?? [];
 		},
 	};
 }

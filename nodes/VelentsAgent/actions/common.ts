@@ -1,0 +1,254 @@
+/**
+ * What Dispatch and Batch share: the channel, the customer's phone, the agent's variables and the
+ * webhook, as parameters and as the request fields built from them.
+ */
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { AgentValues, WebhookOptions } from '../../shared/contract/schemas';
+import { forwardedSecretHeaders } from '../../shared/webhookSecret';
+import { invalidField, parseJsonObject } from '../../shared/validation';
+import { CREDENTIAL_TYPES } from '../../shared/transport';
+
+export type ConversationOperation = 'dispatch' | 'batch';
+
+export const VARIABLES_INPUT = { mapper: 'mapper', json: 'json' } as const;
+export type VariablesInput = (typeof VARIABLES_INPUT)[keyof typeof VARIABLES_INPUT];
+
+/** The parameters both operations show: channel, phone, variables. */
+export function conversationProperties(operation: ConversationOperation): INodeProperties[] {
+	const show = { operation: [operation] };
+	const batch = operation === 'batch';
+	return [
+		{
+			displayName: 'Channel Name or ID',
+			name: 'channelId',
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'getChannels' },
+			required: true,
+			default: '',
+			description: batch
+				? 'How the agent reaches every customer of the batch: WhatsApp or Voice. The list comes from the agent configuration; when it cannot be read or lists none, WhatsApp (2) and Voice (3) are offered. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.'
+				: 'How the agent reaches the customer: WhatsApp or Voice. The list comes from the agent configuration; when it cannot be read or lists none, WhatsApp (2) and Voice (3) are offered. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Phone',
+			name: 'phone',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: batch ? '={{ $json.phone }}' : '+201145803442',
+			description: batch
+				? "Each row's customer phone, usually an expression such as {{ $json.phone }}. International form (+201145803442); spaces, dashes, brackets and a leading 00 are accepted. A row with another form is reported on its own item and is not sent."
+				: "The customer's phone in international form, such as +201145803442; spaces, dashes, brackets and a leading 00 are accepted",
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Variables Input',
+			name: 'variablesInput',
+			type: 'options',
+			noDataExpression: true,
+			default: VARIABLES_INPUT.mapper,
+			description: "How to give the agent's variables (such as company_name, order_id), which it uses in the conversation",
+			options: [
+				{
+					name: 'JSON',
+					value: VARIABLES_INPUT.json,
+					description: 'One JSON object, such as {"order_id": "1212"}; best for expressions and AI tools',
+				},
+				{
+					name: 'Map Each Variable',
+					value: VARIABLES_INPUT.mapper,
+					description: "One field per variable of the agent, as its configuration lists them",
+				},
+			],
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Variables',
+			name: 'variables',
+			type: 'resourceMapper',
+			noDataExpression: true,
+			default: { mappingMode: 'defineBelow', value: null },
+			required: true,
+			typeOptions: {
+				resourceMapper: {
+					resourceMapperMethod: 'getVariables',
+					mode: 'add',
+					fieldWords: { singular: 'variable', plural: 'variables' },
+					addAllFields: true,
+					multiKeyMatch: false,
+					supportAutoMap: false,
+				},
+			},
+			displayOptions: { show: { ...show, variablesInput: [VARIABLES_INPUT.mapper] } },
+		},
+		{
+			displayName: 'Variables (JSON)',
+			name: 'variablesJson',
+			type: 'json',
+			default: '{}',
+			description: batch
+				? "The row's variables as one object of texts or numbers, such as {\"company_name\": \"acme\", \"order_id\": \"1212\"}. Every row is sent with the same variables in the same order: one missing from a row is sent as an empty text."
+				: 'The variables as one object of texts or numbers, such as {"company_name": "acme", "order_id": "1212"}',
+			displayOptions: { show: { ...show, variablesInput: [VARIABLES_INPUT.json] } },
+		},
+	];
+}
+
+/** The optional webhook: where Velents posts the conversation's lifecycle events. */
+export function webhookProperty(operation: ConversationOperation): INodeProperties {
+	return {
+		displayName: 'Webhook',
+		name: 'webhook',
+		type: 'collection',
+		placeholder: 'Add Webhook Setting',
+		default: {},
+		description:
+			operation === 'batch'
+				? "Where Velents posts the events (started, message, update, ended) of every conversation of the batch"
+				: "Where Velents posts the conversation's events (started, message, update, ended)",
+		displayOptions: { show: { operation: [operation] } },
+		options: [
+			{
+				displayName: 'Body Fields (JSON)',
+				name: 'body',
+				type: 'json',
+				default: '{}',
+				description:
+					'Fields Velents adds to every event it posts, such as {"crm_id": "A-17"}, to tell the events apart',
+			},
+			{
+				displayName: 'Headers',
+				name: 'headers',
+				type: 'fixedCollection',
+				placeholder: 'Add Header',
+				typeOptions: { multipleValues: true },
+				default: {},
+				description:
+					"Headers Velents sends with every event. When the credential has a Webhook Secret, it is added too, so the Velents Agent Trigger can verify the events.",
+				options: [
+					{
+						displayName: 'Header',
+						name: 'header',
+						values: [
+							{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+							{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+						],
+					},
+				],
+			},
+			{
+				displayName: 'Link',
+				name: 'link',
+				type: 'string',
+				default: '',
+				placeholder: 'https://n8n.example.com/webhook/velents-agent',
+				description: "The Production URL of a Velents Agent Trigger (or any URL that accepts JSON POSTs)",
+			},
+		],
+	};
+}
+
+// ---------------------------------------------------------------- reading the parameters
+
+/** The channel id: a positive integer (the option's value, or an id given by expression). */
+export function readChannel(context: IExecuteFunctions, itemIndex: number): number {
+	const value = context.getNodeParameter('channelId', itemIndex, '') as unknown;
+	const id = typeof value === 'number' ? value : typeof value === 'string' && value.trim() ? Number(value) : NaN;
+	if (!Number.isInteger(id) || id <= 0) {
+		throw invalidField(
+			context,
+			itemIndex,
+			'Channel',
+			`"${String(value ?? '')}" is not a channel ID: choose a channel, such as WhatsApp (2) or Voice (3)`,
+		);
+	}
+	return id;
+}
+
+/** The variables input chosen for the node (not an expression, so the same for every item). */
+export function readVariablesInput(context: IExecuteFunctions): VariablesInput {
+	return context.getNodeParameter('variablesInput', 0, VARIABLES_INPUT.mapper) === VARIABLES_INPUT.json
+		? VARIABLES_INPUT.json
+		: VARIABLES_INPUT.mapper;
+}
+
+/**
+ * The agent's variables for one item. Values are texts, numbers or booleans (Velents puts them in
+ * CSV cells); an empty or null value is sent as an empty text; an object or a list is refused.
+ */
+export function readValues(context: IExecuteFunctions, itemIndex: number, input: VariablesInput): AgentValues {
+	const field = input === VARIABLES_INPUT.json ? 'Variables (JSON)' : 'Variables';
+	const raw =
+		input === VARIABLES_INPUT.json
+			? parseJsonObject(context, itemIndex, context.getNodeParameter('variablesJson', itemIndex, '{}'), field)
+			: (context.getNodeParameter('variables.value', itemIndex, {}) as Record<string, unknown> | null);
+	const values: AgentValues = {};
+	if (!raw) return values;
+	for (const key of Object.keys(raw)) {
+		const value = raw[key];
+		if (value === null || value === undefined) {
+			values[key] = '';
+		} else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+			values[key] = value;
+		} else {
+			throw invalidField(
+				context,
+				itemIndex,
+				field,
+				`has an object or a list in "${key}": each variable must be a text, a number or a boolean`,
+			);
+		}
+	}
+	return values;
+}
+
+interface WebhookParameter {
+	link?: string;
+	headers?: { header?: Array<{ name?: string; value?: unknown }> };
+	body?: unknown;
+}
+
+const HTTP_URL = /^https?:\/\/[^\s/?#]+[^\s]*$/i;
+
+/**
+ * The `webhook` request field, or undefined when no link is set. The credential's webhook secret
+ * travels as an extra header (after the user's headers, so that it cannot be overwritten).
+ */
+export async function readWebhook(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): Promise<WebhookOptions | undefined> {
+	const parameter = context.getNodeParameter('webhook', itemIndex, {}) as WebhookParameter;
+	const link = typeof parameter.link === 'string' ? parameter.link.trim() : '';
+	const headers: Record<string, string> = {};
+	for (const { name, value } of parameter.headers?.header ?? []) {
+		const headerName = (name ?? '').trim();
+		if (headerName) headers[headerName] = value === undefined || value === null ? '' : String(value);
+	}
+	const body = parseJsonObject(context, itemIndex, parameter.body, 'Webhook Body Fields (JSON)');
+
+	if (!link) {
+		if (Object.keys(headers).length || Object.keys(body).length) {
+			throw invalidField(context, itemIndex, 'Webhook Link', 'is empty, but webhook headers or body fields are set');
+		}
+		return undefined;
+	}
+	if (!HTTP_URL.test(link)) {
+		throw invalidField(context, itemIndex, 'Webhook Link', `"${link}" is not an http(s) URL`);
+	}
+	Object.assign(headers, forwardedSecretHeaders(await readWebhookSecret(context, itemIndex)));
+
+	const webhook: WebhookOptions = { link };
+	if (Object.keys(headers).length) webhook.headers = headers;
+	if (Object.keys(body).length) webhook.body = body;
+	return webhook;
+}
+
+/** The credential's webhook secret, if it has one. */
+async function readWebhookSecret(context: IExecuteFunctions, itemIndex: number): Promise<string | undefined> {
+	const credentials = await context.getCredentials<IDataObject>(CREDENTIAL_TYPES.agent, itemIndex);
+	const secret = credentials.webhookSecret;
+	return typeof secret === 'string' && secret ? secret : undefined;
+}

@@ -1,0 +1,21 @@
+import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
+
+import { AGENT_PATHS } from '../../shared/contract';
+import type { AgentConfiguration } from '../../shared/contract/schemas';
+import type { TransportOptions } from '../../shared/transport';
+import { velentsRequest } from '../../shared/transport';
+
+/** The agent's configuration (`GET /Integration/Agent`): channels, variables, extraction fields. */
+export async function readConfiguration(
+	context: IExecuteFunctions | ILoadOptionsFunctions,
+	itemIndex?: number,
+	options: Partial<TransportOptions> = {},
+): Promise<AgentConfiguration> {
+	const { data } = await velentsRequest<AgentConfiguration>(
+		context,
+		'agent',
+		{ method: 'GET', path: AGENT_PATHS.configuration, action: 'read the agent configuration', itemIndex },
+		options,
+	);
+	return data;
+}
