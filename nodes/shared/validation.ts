@@ -65,6 +65,7 @@ export function parseJsonObject(
 	value: unknown,
 	field: string,
 ): Record<string, unknown> {
+	if (value === undefined || value === null) return {};
 	let parsed = value;
 	if (typeof value === 'string') {
 		if (!value.trim()) return {};
