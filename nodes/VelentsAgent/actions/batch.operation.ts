@@ -1,0 +1,315 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { AGENT_PATHS } from '../../shared/contract';
+import type { AgentValues, Batch, BatchRequest, WebhookOptions } from '../../shared/contract/schemas';
+import { transportOptions } from '../../shared/descriptions';
+import { errorMessage, withItemIndex } from '../../shared/execution';
+import type { TransportOptions } from '../../shared/transport';
+import { velentsRequest } from '../../shared/transport';
+import { requirePhone } from '../../shared/validation';
+import {
+	conversationProperties,
+	readChannel,
+	readValues,
+	readVariablesInput,
+	readWebhook,
+	webhookProperty,
+} from './common';
+
+export const DEFAULT_ROWS_PER_CALL = 500;
+export const MAX_ROWS_PER_CALL = 5000;
+
+const show = { operation: ['batch'] };
+
+export const description: INodeProperties[] = [
+	...conversationProperties('batch'),
+	{
+		displayName: 'Batch Name',
+		name: 'batchName',
+		type: 'string',
+		default: '',
+		placeholder: 'Order follow-ups, June',
+		description:
+			'The name of the batch in Velents. Empty: "n8n <workflow name> <date and time>". When the rows need several calls, each batch gets " (k/n)" appended.',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Rows Per Call',
+		name: 'rowsPerCall',
+		type: 'number',
+		default: DEFAULT_ROWS_PER_CALL,
+		typeOptions: { minValue: 1, maxValue: MAX_ROWS_PER_CALL },
+		description: `How many rows one Batch request carries at most; more input items are sent in several batches, one after the other (at most ${MAX_ROWS_PER_CALL})`,
+		displayOptions: { show },
+	},
+	webhookProperty('batch'),
+];
+
+/** One input item that will be sent. */
+interface Row {
+	itemIndex: number;
+	phone: string;
+	values: AgentValues;
+}
+
+/** One input item that cannot be sent. */
+interface BadRow {
+	itemIndex: number;
+	phone: unknown;
+	error: NodeApiError | NodeOperationError;
+}
+
+/** What every call of the run shares. */
+interface RunSettings {
+	channelId: number;
+	name: string;
+	rowsPerCall: number;
+	webhook: WebhookOptions | undefined;
+	transport: Partial<TransportOptions>;
+}
+
+/** A call that Velents answered with success. */
+interface SentCall {
+	call: number;
+	id: unknown;
+	name: string;
+	firstItem: number;
+	lastItem: number;
+	rows: number;
+}
+
+/**
+ * All input items of the run become the rows of as few Batch requests as "Rows Per Call" allows.
+ * One output item per input item, in input order and paired with it, says which call carried it.
+ *
+ * - Every row of the run carries the same variables in the same order (Velents turns the rows into
+ *   a CSV whose columns are the first row's keys): the union of all rows' keys in first-seen order,
+ *   a variable missing from a row sent as an empty text.
+ * - A row that cannot be sent (bad phone, bad variables) never sinks the others: under Continue On
+ *   Fail it becomes an error item; otherwise one error names every such row, before anything is sent.
+ * - A failed call: under Continue On Fail its rows become error items and the next calls still go;
+ *   otherwise the run stops, and the error names the calls already sent (never sent again).
+ */
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	if (!items.length) return [];
+	const continueOnFail = this.continueOnFail();
+
+	let settings: RunSettings;
+	try {
+		settings = await readRunSettings(this);
+	} catch (error) {
+		const failure = withItemIndex(this, error, 0);
+		if (!continueOnFail) throw failure;
+		return items.map((_, itemIndex) => ({
+			json: { error: failure.message, sent: false },
+			error: failure as NodeOperationError,
+			pairedItem: { item: itemIndex },
+		}));
+	}
+
+	const { rows, bad } = readRows(this, items.length);
+	if (bad.length && !continueOnFail) throw badRowsError(this, bad, items.length);
+
+	const output: INodeExecutionData[] = new Array<INodeExecutionData>(items.length);
+	for (const { itemIndex, phone, error } of bad) {
+		output[itemIndex] = {
+			json: { error: error.message, sent: false, phone: phone === undefined ? null : (phone as IDataObject[string]) },
+			error,
+			pairedItem: { item: itemIndex },
+		};
+	}
+
+	alignValues(rows);
+	const calls = Math.ceil(rows.length / settings.rowsPerCall);
+	const sent: SentCall[] = [];
+	for (let call = 1; call <= calls; call++) {
+		const callRows = rows.slice((call - 1) * settings.rowsPerCall, call * settings.rowsPerCall);
+		const name = calls > 1 ? `${settings.name} (${call}/${calls})` : settings.name;
+		const body: BatchRequest = {
+			channel_id: settings.channelId,
+			name,
+			rows: callRows.map(({ phone, values }) => ({ phone, values })),
+		};
+		if (settings.webhook) body.webhook = settings.webhook;
+
+		let batch: Partial<Batch>;
+		try {
+			const response = await velentsRequest<Batch>(
+				this,
+				'agent',
+				{
+					method: 'POST',
+					path: AGENT_PATHS.batch,
+					body: body as unknown as IDataObject,
+					action: `dispatch batch call ${call} of ${calls} (${callRows.length} rows)`,
+					resource: 'the agent',
+					itemIndex: callRows[0].itemIndex,
+				},
+				settings.transport,
+			);
+			batch = isRecord(response.data) ? response.data : {};
+		} catch (error) {
+			if (!continueOnFail) throw callError(this, error, call, calls, callRows[0].itemIndex, sent);
+			const failure = withItemIndex(this, error, callRows[0].itemIndex) as NodeApiError | NodeOperationError;
+			callRows.forEach(({ itemIndex, phone, values }, rowInCall) => {
+				output[itemIndex] = {
+					json: { error: failure.message, sent: false, phone, values, batch: { call, calls, rowInCall, name } },
+					error: failure,
+					pairedItem: { item: itemIndex },
+				};
+			});
+			continue;
+		}
+
+		const sentName = typeof batch.name === 'string' && batch.name ? batch.name : name;
+		const id = batch.id ?? null;
+		const status = batch.status ?? null;
+		sent.push({
+			call,
+			id,
+			name: sentName,
+			firstItem: callRows[0].itemIndex,
+			lastItem: callRows[callRows.length - 1].itemIndex,
+			rows: callRows.length,
+		});
+		callRows.forEach(({ itemIndex, phone, values }, rowInCall) => {
+			output[itemIndex] = {
+				json: { sent: true, phone, values, batch: { call, calls, rowInCall, id, name: sentName, status } },
+				pairedItem: { item: itemIndex },
+			};
+		});
+	}
+	return output;
+}
+
+// ---------------------------------------------------------------- reading the run
+
+async function readRunSettings(context: IExecuteFunctions): Promise<RunSettings> {
+	const rowsPerCall = Number(context.getNodeParameter('rowsPerCall', 0, DEFAULT_ROWS_PER_CALL));
+	if (!Number.isInteger(rowsPerCall) || rowsPerCall < 1 || rowsPerCall > MAX_ROWS_PER_CALL) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`Rows Per Call must be a whole number from 1 to ${MAX_ROWS_PER_CALL}; it is ${String(rowsPerCall)}`,
+			{ itemIndex: 0 },
+		);
+	}
+	const givenName = String(context.getNodeParameter('batchName', 0, '') ?? '').trim();
+	return {
+		channelId: readChannel(context, 0),
+		name: givenName || defaultBatchName(context),
+		rowsPerCall,
+		webhook: await readWebhook(context, 0),
+		transport: transportOptions(context, 0),
+	};
+}
+
+export function defaultBatchName(context: IExecuteFunctions): string {
+	const workflowName = context.getWorkflow().name?.trim() || 'workflow';
+	return `n8n ${workflowName} ${new Date().toISOString()}`;
+}
+
+/** Phone and variables of every item, read item by item (they are usually expressions over the item). */
+function readRows(context: IExecuteFunctions, count: number): { rows: Row[]; bad: BadRow[] } {
+	const input = readVariablesInput(context);
+	const rows: Row[] = [];
+	const bad: BadRow[] = [];
+	for (let itemIndex = 0; itemIndex < count; itemIndex++) {
+		let phone: unknown;
+		try {
+			phone = context.getNodeParameter('phone', itemIndex, '');
+			rows.push({
+				itemIndex,
+				phone: requirePhone(context, itemIndex, phone, 'Phone'),
+				values: readValues(context, itemIndex, input),
+			});
+		} catch (error) {
+			bad.push({ itemIndex, phone, error: withItemIndex(context, error, itemIndex) as NodeOperationError });
+		}
+	}
+	return { rows, bad };
+}
+
+/**
+ * Gives every row the same variables in the same order: the union of all rows' keys in first-seen
+ * order, a missing one as ''. Linear in rows × variables; rows already in that shape are kept.
+ */
+export function alignValues(rows: Array<{ values: AgentValues }>): string[] {
+	const columns: string[] = [];
+	const seen = new Set<string>();
+	for (const { values } of rows) {
+		for (const key of Object.keys(values)) {
+			if (!seen.has(key)) {
+				seen.add(key);
+				columns.push(key);
+			}
+		}
+	}
+	for (const row of rows) {
+		const keys = Object.keys(row.values);
+		if (keys.length === columns.length && keys.every((key, index) => key === columns[index])) continue;
+		const { values } = row;
+		row.values = Object.fromEntries(
+			columns.map((column) => [column, Object.hasOwn(values, column) ? values[column] : '']),
+		);
+	}
+	return columns;
+}
+
+// ---------------------------------------------------------------- errors
+
+function badRowsError(context: IExecuteFunctions, bad: BadRow[], total: number): NodeOperationError {
+	const list = bad.map(({ itemIndex, error }) => `item ${itemIndex}: ${stripItemPrefix(error.message)}`);
+	const shown = list.slice(0, 3).join('; ');
+	return new NodeOperationError(
+		context.getNode(),
+		`${bad.length} of ${total} rows cannot be sent, so no batch was sent: ${shown}${bad.length > 3 ? '; …' : ''}`,
+		{
+			itemIndex: bad[0].itemIndex,
+			description: `Every row that cannot be sent:\n${list.join('\n')}\n\nFix these rows, or turn on Continue On Fail to send the other rows and get these as error items.`,
+		},
+	);
+}
+
+/** "Item 3: Phone …" → "Phone …" (the list says the item already). */
+function stripItemPrefix(message: string): string {
+	return message.replace(/^Item \d+: /, '');
+}
+
+function callError(
+	context: IExecuteFunctions,
+	error: unknown,
+	call: number,
+	calls: number,
+	itemIndex: number,
+	sent: SentCall[],
+): NodeApiError | NodeOperationError {
+	const message = `Batch call ${call} of ${calls} failed: ${errorMessage(error)}`;
+	const notSent = call < calls ? ` Calls ${call + 1}–${calls} were not sent.` : '';
+	const alreadySent = sent.length
+		? `Already sent, and not sent again: ${sent
+				.map((entry) => `call ${entry.call} = batch ${String(entry.id ?? '?')} "${entry.name}" (items ${entry.firstItem}–${entry.lastItem}, ${entry.rows} rows)`)
+				.join('; ')}. Before running again, leave out items ${sent[0].firstItem}–${sent[sent.length - 1].lastItem}.`
+		: 'No earlier call was sent.';
+	const original =
+		error instanceof NodeApiError || error instanceof NodeOperationError ? error.description : undefined;
+	const description = [alreadySent + notSent, original].filter(Boolean).join('\n\n');
+	if (error instanceof NodeApiError) {
+		return new NodeApiError(
+			context.getNode(),
+			{ message: error.message, httpCode: error.httpCode } as JsonObject,
+			{ message, description, httpCode: error.httpCode ?? undefined, itemIndex },
+		);
+	}
+	return new NodeOperationError(context.getNode(), message, { description, itemIndex });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
