@@ -37,7 +37,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: 'Order follow-ups, June',
 		description:
-			'The name of the batch in Velents. Empty: "n8n <workflow name> <date and time>". When the rows need several calls, each batch gets " (k/n)" appended.',
+			'The name of the batch in Velents. Empty: "n8n", the workflow name and the date and time. When the rows need several calls, each batch gets " (k/n)" appended.',
 		displayOptions: { show },
 	},
 	{

@@ -26,9 +26,8 @@ export function conversationProperties(operation: ConversationOperation): INodeP
 			typeOptions: { loadOptionsMethod: 'getChannels' },
 			required: true,
 			default: '',
-			description: batch
-				? 'How the agent reaches every customer of the batch: WhatsApp or Voice. The list comes from the agent configuration; when it cannot be read or lists none, WhatsApp (2) and Voice (3) are offered. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.'
-				: 'How the agent reaches the customer: WhatsApp or Voice. The list comes from the agent configuration; when it cannot be read or lists none, WhatsApp (2) and Voice (3) are offered. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			description:
+				'How the agent reaches the customer: WhatsApp or Voice. The list comes from the agent configuration; when it cannot be read or lists none, WhatsApp (2) and Voice (3) are offered. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			displayOptions: { show },
 		},
 		{
@@ -48,7 +47,7 @@ export function conversationProperties(operation: ConversationOperation): INodeP
 			name: 'variablesInput',
 			type: 'options',
 			noDataExpression: true,
-			default: VARIABLES_INPUT.mapper,
+			default: 'mapper',
 			description: "How to give the agent's variables (such as company_name, order_id), which it uses in the conversation",
 			options: [
 				{
