@@ -37,9 +37,11 @@ export class NodePackage implements INodeTypes {
 			await loader.loadAll();
 		} catch (error) {
 			// Most often dist/ is missing or stale.
-			throw new UserError(`Could not load the nodes of ${directory}. Is it built (npm run build)?`, {
-				cause: error,
-			});
+			const reason = error instanceof Error ? error.message : String(error);
+			throw new UserError(
+				`Could not load the nodes of ${directory}. Is it built (npm run build)? ${reason}`,
+				{ cause: error },
+			);
 		}
 		return new NodePackage(loader);
 	}
