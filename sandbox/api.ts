@@ -8,8 +8,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { SupportAbility } from '../nodes/shared/contract';
 import type { AgentConfiguration } from '../nodes/shared/contract/schemas';
 import { agentRoutes } from './agentApi';
-import { HttpError, isPlainObject, parseJsonBody } from './http';
-import type { ApiResult } from './http';
+import { HttpError, isPlainObject } from './http';
+import type { ApiResult, JsonBody } from './http';
 import type { LifecycleEngine } from './lifecycle';
 import type { SandboxOptions, SupportTokenConfig } from './options';
 import { FixedWindowRateLimiter, rateLimitHeaders, rateLimitKey } from './rateLimit';
@@ -28,7 +28,7 @@ export interface ApiRequest {
 	method: string;
 	url: URL;
 	headers: IncomingHttpHeaders;
-	rawBody: Buffer;
+	body: JsonBody;
 	remoteAddress: string | undefined;
 	/** As the client reached us, for pagination links. */
 	baseUrl: string;
@@ -101,7 +101,7 @@ function route(router: Router<ApiRoute>, deps: ApiDeps, request: ApiRequest, tok
 	const base = (): BaseContext => ({
 		url: request.url,
 		params: match.params,
-		body: METHODS_WITH_BODY.has(request.method.toUpperCase()) ? jsonObjectBody(request.rawBody) : {},
+		body: METHODS_WITH_BODY.has(request.method.toUpperCase()) ? jsonObjectBody(request.body) : {},
 		baseUrl: request.baseUrl,
 		token,
 	});
@@ -123,8 +123,7 @@ function route(router: Router<ApiRoute>, deps: ApiDeps, request: ApiRequest, tok
 }
 
 /** 400 for a body that is not JSON, or JSON but not an object; `{}` for an empty body. */
-function jsonObjectBody(raw: Buffer): Record<string, unknown> {
-	const parsed = parseJsonBody(raw);
+function jsonObjectBody(parsed: JsonBody): Record<string, unknown> {
 	if (parsed.kind === 'empty') return {};
 	if (parsed.kind === 'malformed') throw new HttpError(400, { message: `Malformed JSON body: ${parsed.reason}` });
 	if (!isPlainObject(parsed.value)) throw new HttpError(400, { message: 'The request body must be a JSON object.' });

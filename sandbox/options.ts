@@ -146,8 +146,8 @@ export function resolveOptions(init: SandboxInit = {}): SandboxOptions {
 	const { rateLimit, ...rest } = init;
 	const merged: SandboxOptions = {
 		...DEFAULT_SANDBOX_OPTIONS,
-		...rest,
-		rateLimit: { ...DEFAULT_SANDBOX_OPTIONS.rateLimit, ...rateLimit },
+		...definedOnly(rest),
+		rateLimit: { ...DEFAULT_SANDBOX_OPTIONS.rateLimit, ...definedOnly(rateLimit ?? {}) },
 	};
 	const options: SandboxOptions = {
 		...merged,
@@ -199,8 +199,13 @@ export type SandboxConfigPatch = z.input<typeof configPatchSchema>;
 export function applyConfigPatch(options: SandboxOptions, patch: SandboxConfigPatch): void {
 	const parsed = configPatchSchema.parse(patch);
 	const { rateLimit, ...rest } = parsed;
-	Object.assign(options, structuredClone(rest));
-	if (rateLimit) options.rateLimit = { ...options.rateLimit, ...rateLimit };
+	Object.assign(options, structuredClone(definedOnly(rest)));
+	if (rateLimit) options.rateLimit = { ...options.rateLimit, ...definedOnly(rateLimit) };
+}
+
+/** `{key: undefined}` means "not given", never "set to undefined". */
+function definedOnly<T extends object>(record: T): Partial<T> {
+	return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 /** Options with everything that cannot cross JSON (the clock) left out. */

@@ -53,7 +53,15 @@ const laravelErrorMap: z.ZodErrorMap = (issue, ctx) => {
 							: `The ${name} field must be at least ${issue.minimum} characters.`,
 				};
 			}
-			if (issue.type === 'array') return { message: `The ${name} field must have at least ${issue.minimum} items.` };
+			if (issue.type === 'array') {
+				// Laravel's `required` fails an empty array with the same words as a missing field.
+				return {
+					message:
+						Number(issue.minimum) <= 1
+							? `The ${name} field is required.`
+							: `The ${name} field must have at least ${issue.minimum} items.`,
+				};
+			}
 			return {
 				message: issue.inclusive
 					? `The ${name} field must be at least ${issue.minimum}.`
@@ -86,6 +94,11 @@ function unionExpectation(errors: z.ZodError[]): string {
 export function fieldErrors(error: z.ZodError): FieldErrors {
 	const errors: FieldErrors = {};
 	for (const issue of error.issues) {
+		if (issue.code === z.ZodIssueCode.unrecognized_keys) {
+			// Only the sandbox's own strict schemas (config, faults) refuse unknown keys: name each one.
+			for (const name of issue.keys) (errors[[...issue.path, name].join('.')] ??= []).push(`The ${name} field is not allowed.`);
+			continue;
+		}
 		const key = issue.path.length > 0 ? issue.path.map(String).join('.') : 'body';
 		(errors[key] ??= []).push(issue.message);
 	}

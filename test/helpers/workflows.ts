@@ -1,7 +1,7 @@
 /** Small builders for workflow JSON, so workflow tests read as the flows they run. */
 import path from 'node:path';
 
-import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INode, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { HARNESS_START_NODE_TYPE, runWorkflow, type CredentialsByType, type WorkflowJson } from '../harness';
 
@@ -16,7 +16,7 @@ const CREDENTIAL_OF_TYPE: Record<string, string> = {
 export interface Step {
 	name: string;
 	type: string;
-	parameters: IDataObject;
+	parameters: INodeParameters;
 	/** n8n's node setting: 'continueRegularOutput' is Continue On Fail. */
 	onError?: INode['onError'];
 }
