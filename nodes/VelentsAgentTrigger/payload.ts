@@ -10,13 +10,14 @@ import { EVENT_ABOUT } from '../shared/contract';
 export type EventPayload = Record<string, unknown>;
 
 /** The top-level keys of both shapes; any other top-level key was merged in from the dispatch's `webhook.body`. */
-export const KNOWN_TOP_LEVEL_KEYS: ReadonlySet<string> = new Set<keyof ConversationEvent | keyof CallEvent>([
+const TOP_LEVEL_KEYS: ReadonlyArray<Extract<keyof ConversationEvent | keyof CallEvent, string>> = [
 	'event',
 	'agent',
 	'conversation',
 	'call',
 	'result',
-]);
+];
+export const KNOWN_TOP_LEVEL_KEYS: ReadonlySet<string> = new Set<string>(TOP_LEVEL_KEYS);
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
