@@ -14,32 +14,32 @@ import {
 	validationErrorSchema,
 	webhookEventSchema,
 } from '../nodes/shared/contract/schemas';
-import { referenceEvents, referenceValidationError, seenCallEvent } from './fixtures/reference';
+import { REFERENCE_VALIDATION_ERROR, callDoneEvent, referenceEvent } from './fixtures/events';
 
 describe('the reference’s webhook examples', () => {
 	it.each(CONVERSATION_EVENTS)('%s parses as a conversation event', (type) => {
-		const event = conversationEventSchema.parse(referenceEvents[type]);
+		const event = conversationEventSchema.parse(referenceEvent(type));
 		expect(event.event).toEqual({ type, about: 'conversation' });
 	});
 
 	it('keeps Arabic text intact', () => {
-		const event = conversationEventSchema.parse(referenceEvents.onMessage);
+		const event = conversationEventSchema.parse(referenceEvent('onMessage'));
 		expect(event.result.message?.agent).toBe('ممتاز! تبي تحجز اليوم الساعة 10 بالليل...');
 	});
 
 	it('extraction is [] while empty and an object once something is extracted', () => {
-		expect(conversationEventSchema.parse(referenceEvents.onStarted).result.extraction).toEqual([]);
-		expect(conversationEventSchema.parse(referenceEvents.onEnded).result.extraction).toEqual({ customer_name: 'shady' });
+		expect(conversationEventSchema.parse(referenceEvent('onStarted')).result.extraction).toEqual([]);
+		expect(conversationEventSchema.parse(referenceEvent('onEnded')).result.extraction).toEqual({ customer_name: 'shady' });
 	});
 
 	it('only onStarted carries conversation.created_at', () => {
-		expect(conversationEventSchema.parse(referenceEvents.onStarted).conversation.created_at).toBe('2025-11-13 23:24:50');
-		expect(conversationEventSchema.parse(referenceEvents.onEnded).conversation.created_at).toBeUndefined();
+		expect(conversationEventSchema.parse(referenceEvent('onStarted')).conversation.created_at).toBe('2025-11-13 23:24:50');
+		expect(conversationEventSchema.parse(referenceEvent('onEnded')).conversation.created_at).toBeUndefined();
 	});
 
 	it('the seen voice-call shape parses as a call event, and any event as one of the two', () => {
-		expect(callEventSchema.parse(seenCallEvent).result.goals).toEqual({ customer_name: 'shady' });
-		for (const event of [...Object.values(referenceEvents), seenCallEvent]) {
+		expect(callEventSchema.parse(callDoneEvent()).result.goals).toEqual({ customer_name: 'shady', booking_time: '22:00' });
+		for (const event of [...CONVERSATION_EVENTS.map(referenceEvent), callDoneEvent()]) {
 			expect(webhookEventSchema.safeParse(event).success).toBe(true);
 		}
 	});
@@ -51,7 +51,7 @@ describe('the reference’s webhook examples', () => {
 
 describe('the reference’s 422 example', () => {
 	it('parses as a validation error listing the subject field', () => {
-		expect(validationErrorSchema.parse(referenceValidationError)).toEqual({
+		expect(validationErrorSchema.parse(REFERENCE_VALIDATION_ERROR)).toEqual({
 			message: 'The given data was invalid.',
 			errors: { subject: ['The subject field is required.'] },
 		});

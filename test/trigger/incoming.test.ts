@@ -1,6 +1,6 @@
 import { FORWARDED_VERIFICATION_HEADER } from '../../nodes/shared/webhookSecret';
 import { isAuthorised, parseEventBody } from '../../nodes/VelentsAgentTrigger/incoming';
-import { REFERENCE_EVENT_TEXT, referenceEvent } from './fixtures';
+import { REFERENCE_EVENT_TEXT, referenceEvent } from '../fixtures/events';
 
 describe('parseEventBody: the forms n8n hands a body over in', () => {
 	const expected = { ok: true, type: 'onMessage', about: 'conversation', payload: referenceEvent('onMessage') };

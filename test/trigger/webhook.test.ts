@@ -7,8 +7,8 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { FORWARDED_VERIFICATION_HEADER } from '../../nodes/shared/webhookSecret';
 import type { WebhookCall } from './context';
 import { deliver, jsonRequest, newWorkflowId } from './context';
-import type { ReferenceEventName } from './fixtures';
-import { REFERENCE_EVENT_TEXT, callBusyEvent, callDoneEvent, callFailedEvent, referenceEvent } from './fixtures';
+import type { ReferenceEventName } from '../fixtures/events';
+import { REFERENCE_EVENT_TEXT, callBusyEvent, callDoneEvent, callFailedEvent, referenceEvent } from '../fixtures/events';
 
 /** The static data activation leaves behind for agent 4. */
 const activatedForAgent4 = (): IDataObject => ({ agentId: '4', agentPublic: 'boddy_rahsaan_Agent_4' });
