@@ -62,8 +62,7 @@ interface Row {
 /** One input item that cannot be sent. */
 interface BadRow {
 	itemIndex: number;
-	phone: unknown;
-	error: NodeApiError | NodeOperationError;
+	error: Error;
 }
 
 /** What every call of the run shares. */
@@ -107,24 +106,14 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	} catch (error) {
 		const failure = withItemIndex(this, error, 0);
 		if (!continueOnFail) throw failure;
-		return items.map((_, itemIndex) => ({
-			json: { error: failure.message, sent: false },
-			error: failure as NodeOperationError,
-			pairedItem: { item: itemIndex },
-		}));
+		return items.map((_, itemIndex) => errorItem(failure.message, itemIndex));
 	}
 
 	const { rows, bad } = readRows(this, items.length);
 	if (bad.length && !continueOnFail) throw badRowsError(this, bad, items.length);
 
 	const output: INodeExecutionData[] = new Array<INodeExecutionData>(items.length);
-	for (const { itemIndex, phone, error } of bad) {
-		output[itemIndex] = {
-			json: { error: error.message, sent: false, phone: phone === undefined ? null : (phone as IDataObject[string]) },
-			error,
-			pairedItem: { item: itemIndex },
-		};
-	}
+	for (const { itemIndex, error } of bad) output[itemIndex] = errorItem(error.message, itemIndex);
 
 	alignValues(rows);
 	const calls = Math.ceil(rows.length / settings.rowsPerCall);
@@ -157,14 +146,9 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			batch = isRecord(response.data) ? response.data : {};
 		} catch (error) {
 			if (!continueOnFail) throw callError(this, error, call, calls, callRows[0].itemIndex, sent);
-			const failure = withItemIndex(this, error, callRows[0].itemIndex) as NodeApiError | NodeOperationError;
-			callRows.forEach(({ itemIndex, phone, values }, rowInCall) => {
-				output[itemIndex] = {
-					json: { error: failure.message, sent: false, phone, values, batch: { call, calls, rowInCall, name } },
-					error: failure,
-					pairedItem: { item: itemIndex },
-				};
-			});
+			// The message names the call ("dispatch batch call 2 of 5 (500 rows)").
+			const message = errorMessage(error);
+			for (const { itemIndex } of callRows) output[itemIndex] = errorItem(message, itemIndex);
 			continue;
 		}
 
@@ -187,6 +171,14 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		});
 	}
 	return output;
+}
+
+/**
+ * An error item as n8n makes them (the engine reduces an item carrying an error to `{ error }`
+ * anyway): an error output recognises it, and merges in the input item's fields.
+ */
+function errorItem(message: string, itemIndex: number): INodeExecutionData {
+	return { json: { error: message }, pairedItem: { item: itemIndex } };
 }
 
 // ---------------------------------------------------------------- reading the run
@@ -221,16 +213,14 @@ function readRows(context: IExecuteFunctions, count: number): { rows: Row[]; bad
 	const rows: Row[] = [];
 	const bad: BadRow[] = [];
 	for (let itemIndex = 0; itemIndex < count; itemIndex++) {
-		let phone: unknown;
 		try {
-			phone = context.getNodeParameter('phone', itemIndex, '');
 			rows.push({
 				itemIndex,
-				phone: requirePhone(context, itemIndex, phone, 'Phone'),
+				phone: requirePhone(context, itemIndex, context.getNodeParameter('phone', itemIndex, ''), 'Phone'),
 				values: readValues(context, itemIndex, input),
 			});
 		} catch (error) {
-			bad.push({ itemIndex, phone, error: withItemIndex(context, error, itemIndex) as NodeOperationError });
+			bad.push({ itemIndex, error: withItemIndex(context, error, itemIndex) });
 		}
 	}
 	return { rows, bad };
@@ -291,7 +281,8 @@ function callError(
 	sent: SentCall[],
 ): NodeApiError | NodeOperationError {
 	const message = `Batch call ${call} of ${calls} failed: ${errorMessage(error)}`;
-	const notSent = call < calls ? ` Calls ${call + 1}–${calls} were not sent.` : '';
+	const notSent =
+		call === calls ? '' : call + 1 === calls ? ` Call ${calls} was not sent.` : ` Calls ${call + 1}–${calls} were not sent.`;
 	const alreadySent = sent.length
 		? `Already sent, and not sent again: ${sent
 				.map((entry) => `call ${entry.call} = batch ${String(entry.id ?? '?')} "${entry.name}" (items ${entry.firstItem}–${entry.lastItem}, ${entry.rows} rows)`)

@@ -36,7 +36,7 @@ export function conversationProperties(operation: ConversationOperation): INodeP
 			type: 'string',
 			required: true,
 			default: '',
-			placeholder: batch ? '={{ $json.phone }}' : '+201145803442',
+			placeholder: '+201145803442',
 			description: batch
 				? "Each row's customer phone, usually an expression such as {{ $json.phone }}. International form (+201145803442); spaces, dashes, brackets and a leading 00 are accepted. A row with another form is reported on its own item and is not sent."
 				: "The customer's phone in international form, such as +201145803442; spaces, dashes, brackets and a leading 00 are accepted",
@@ -183,14 +183,14 @@ export function readValues(context: IExecuteFunctions, itemIndex: number, input:
 		input === VARIABLES_INPUT.json
 			? parseJsonObject(context, itemIndex, context.getNodeParameter('variablesJson', itemIndex, '{}'), field)
 			: (context.getNodeParameter('variables.value', itemIndex, {}) as Record<string, unknown> | null);
-	const values: AgentValues = {};
-	if (!raw) return values;
+	if (!raw) return {};
+	const entries: Array<[string, AgentValues[string]]> = [];
 	for (const key of Object.keys(raw)) {
 		const value = raw[key];
 		if (value === null || value === undefined) {
-			values[key] = '';
+			entries.push([key, '']);
 		} else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-			values[key] = value;
+			entries.push([key, value]);
 		} else {
 			throw invalidField(
 				context,
@@ -200,7 +200,8 @@ export function readValues(context: IExecuteFunctions, itemIndex: number, input:
 			);
 		}
 	}
-	return values;
+	// fromEntries keeps any name as a variable of its own, even "__proto__".
+	return Object.fromEntries(entries);
 }
 
 interface WebhookParameter {
@@ -213,7 +214,7 @@ const HTTP_URL = /^https?:\/\/[^\s/?#]+[^\s]*$/i;
 
 /**
  * The `webhook` request field, or undefined when no link is set. The credential's webhook secret
- * travels as an extra header (after the user's headers, so that it cannot be overwritten).
+ * travels as an extra header, which replaces a user header of the same name in any letter case.
  */
 export async function readWebhook(
 	context: IExecuteFunctions,
@@ -237,7 +238,12 @@ export async function readWebhook(
 	if (!HTTP_URL.test(link)) {
 		throw invalidField(context, itemIndex, 'Webhook Link', `"${link}" is not an http(s) URL`);
 	}
-	Object.assign(headers, forwardedSecretHeaders(await readWebhookSecret(context, itemIndex)));
+	const secretHeaders = forwardedSecretHeaders(await readWebhookSecret(context, itemIndex));
+	const secretNames = new Set(Object.keys(secretHeaders).map((name) => name.toLowerCase()));
+	for (const name of Object.keys(headers)) {
+		if (secretNames.has(name.toLowerCase())) delete headers[name];
+	}
+	Object.assign(headers, secretHeaders);
 
 	const webhook: WebhookOptions = { link };
 	if (Object.keys(headers).length) webhook.headers = headers;
