@@ -8,7 +8,8 @@
  */
 import { carriesSecret } from '../shared/webhookSecret';
 import type { EventPayload } from './payload';
-import { eventAboutOf, eventTypeOf, isRecord } from './payload';
+import { isRecord } from '../shared/validation';
+import { eventAboutOf, eventTypeOf } from './payload';
 
 export type ParsedEvent =
 	| { ok: true; payload: EventPayload; type: string; about: string }

@@ -18,6 +18,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { isRecord } from '../shared/validation';
 import type { EventPayload } from './payload';
 import {
 	KNOWN_TOP_LEVEL_KEYS,
@@ -26,7 +27,6 @@ import {
 	eventTypeOf,
 	extractionOf,
 	isCallEvent,
-	isRecord,
 	resultOf,
 	subjectOf,
 } from './payload';

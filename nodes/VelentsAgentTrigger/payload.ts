@@ -5,6 +5,7 @@
  */
 import type { CallEvent, ConversationEvent } from '../shared/contract/schemas';
 import { EVENT_ABOUT } from '../shared/contract';
+import { isRecord } from '../shared/validation';
 
 /** A parsed event body: a JSON object whose shape is not yet trusted. */
 export type EventPayload = Record<string, unknown>;
@@ -18,10 +19,6 @@ const TOP_LEVEL_KEYS: ReadonlyArray<Extract<keyof ConversationEvent | keyof Call
 	'result',
 ];
 export const KNOWN_TOP_LEVEL_KEYS: ReadonlySet<string> = new Set<string>(TOP_LEVEL_KEYS);
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** `event.type`, when it is a non-empty string. */
 export function eventTypeOf(payload: EventPayload): string | undefined {

@@ -35,13 +35,21 @@ export async function routeOperation(this: IExecuteFunctions, operations: Operat
 			}
 		} catch (error) {
 			if (this.continueOnFail()) {
-				output.push({ json: { error: errorMessage(error) }, pairedItem: { item: itemIndex } });
+				output.push(errorItem(errorMessage(error), itemIndex));
 				continue;
 			}
 			throw withItemIndex(this, error, itemIndex);
 		}
 	}
 	return [output];
+}
+
+/**
+ * An error item as n8n makes them under Continue On Fail: only `error` (the engine reduces an item
+ * carrying an error to it anyway), paired with its input item, so that an error output recognises it.
+ */
+export function errorItem(message: string, itemIndex: number): INodeExecutionData {
+	return { json: { error: message }, pairedItem: { item: itemIndex } };
 }
 
 export function errorMessage(error: unknown): string {

@@ -19,6 +19,7 @@ import { NodeApiError, sleep } from 'n8n-workflow';
 
 import { PAGINATION, RATE_LIMIT } from './contract';
 import type { ErrorBody, PaginationLinks, PaginationMeta } from './contract/schemas';
+import { isRecord } from './validation';
 
 export type VelentsApi = 'agent' | 'support';
 
@@ -190,11 +191,11 @@ function hasNextPage(response: VelentsResponse<unknown>): boolean {
 }
 
 function unwrap<T>(body: unknown): VelentsResponse<T> {
-	if (isObject(body) && 'data' in body) {
+	if (isRecord(body) && 'data' in body) {
 		return {
 			data: body.data as T,
-			meta: isObject(body.meta) ? (body.meta as PaginationMeta) : undefined,
-			links: isObject(body.links) ? (body.links as PaginationLinks) : undefined,
+			meta: isRecord(body.meta) ? (body.meta as PaginationMeta) : undefined,
+			links: isRecord(body.links) ? (body.links as PaginationLinks) : undefined,
 		};
 	}
 	// Not the documented envelope: hand the body over as it is rather than lose it.
@@ -284,7 +285,7 @@ function apiError(
 	response: HttpResponse,
 ): NodeApiError {
 	const { statusCode } = response;
-	const body = (isObject(response.body) ? response.body : {}) as ErrorBody;
+	const body = (isRecord(response.body) ? response.body : {}) as ErrorBody;
 	const serverMessage = body.message ?? body.status?.message;
 	const [message, description] = describeStatus(api, request, statusCode, serverMessage, body);
 	return new NodeApiError(context.getNode(), { ...body, httpCode: String(statusCode) } as JsonObject, {
@@ -374,15 +375,11 @@ function networkError(context: RequestContext, request: VelentsRequest, code: st
 
 /** The system error code behind an HTTP client error, wherever the wrappers put it. */
 function networkErrorCode(error: unknown): string {
-	for (let current = error, depth = 0; isObject(current) && depth < 5; depth++) {
+	for (let current = error, depth = 0; isRecord(current) && depth < 5; depth++) {
 		if (typeof current.code === 'string' && /^E[A-Z_]+$/.test(current.code)) return current.code;
 		current = current.cause;
 	}
 	return '';
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function capitalise(text: string): string {

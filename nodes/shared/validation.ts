@@ -18,6 +18,11 @@ export function normalisePhone(input: unknown): string | undefined {
 	return E164_PATTERN.test(international) ? international : undefined;
 }
 
+/** A JSON object (not null, not a list). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function isEmail(input: string): boolean {
@@ -75,8 +80,8 @@ export function parseJsonObject(
 			throw invalidField(context, itemIndex, field, 'is not valid JSON');
 		}
 	}
-	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+	if (!isRecord(parsed)) {
 		throw invalidField(context, itemIndex, field, 'must be a JSON object, such as {"order_id": "1212"}');
 	}
-	return parsed as Record<string, unknown>;
+	return parsed;
 }

@@ -7,13 +7,13 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { AGENT_PATHS } from '../../shared/contract';
+import { AGENT_PATHS, BATCH_LIMITS } from '../../shared/contract';
 import type { AgentValues, Batch, BatchRequest, WebhookOptions } from '../../shared/contract/schemas';
 import { transportOptions } from '../../shared/descriptions';
-import { errorMessage, withItemIndex } from '../../shared/execution';
+import { errorItem, errorMessage, withItemIndex } from '../../shared/execution';
 import type { TransportOptions } from '../../shared/transport';
 import { velentsRequest } from '../../shared/transport';
-import { requirePhone } from '../../shared/validation';
+import { isRecord, requirePhone } from '../../shared/validation';
 import {
 	conversationProperties,
 	readChannel,
@@ -23,8 +23,7 @@ import {
 	webhookProperty,
 } from './common';
 
-export const DEFAULT_ROWS_PER_CALL = 500;
-export const MAX_ROWS_PER_CALL = 5000;
+const { defaultRowsPerCall: DEFAULT_ROWS_PER_CALL, maxRowsPerCall: MAX_ROWS_PER_CALL } = BATCH_LIMITS;
 
 const show = { operation: ['batch'] };
 
@@ -173,14 +172,6 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	return output;
 }
 
-/**
- * An error item as n8n makes them (the engine reduces an item carrying an error to `{ error }`
- * anyway): an error output recognises it, and merges in the input item's fields.
- */
-function errorItem(message: string, itemIndex: number): INodeExecutionData {
-	return { json: { error: message }, pairedItem: { item: itemIndex } };
-}
-
 // ---------------------------------------------------------------- reading the run
 
 async function readRunSettings(context: IExecuteFunctions): Promise<RunSettings> {
@@ -299,8 +290,4 @@ function callError(
 		);
 	}
 	return new NodeOperationError(context.getNode(), message, { description, itemIndex });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -4,7 +4,7 @@ import { AGENT_PATHS } from '../../shared/contract';
 import type { Conversation, DispatchRequest } from '../../shared/contract/schemas';
 import { transportOptions } from '../../shared/descriptions';
 import { velentsRequest } from '../../shared/transport';
-import { requirePhone } from '../../shared/validation';
+import { isRecord, requirePhone } from '../../shared/validation';
 import {
 	conversationProperties,
 	readChannel,
@@ -43,8 +43,4 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		transportOptions(this, itemIndex),
 	);
 	return isRecord(data) ? (data as IDataObject) : { data: data as IDataObject[keyof IDataObject] };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

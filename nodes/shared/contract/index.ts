@@ -45,6 +45,9 @@ export const KNOWN_CHANNELS = [
 ] as const;
 export const VOICE_CHANNEL_ID = 3;
 
+/** Rows of one Batch request: no limit is published [assumed]; the default keeps each request small. */
+export const BATCH_LIMITS = { defaultRowsPerCall: 500, maxRowsPerCall: 5000 } as const;
+
 /** [assumed] */
 export const TICKET_PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
 /** [assumed] */
