@@ -69,5 +69,15 @@ export class VelentsAgentApi implements ICredentialType {
 			url: AGENT_PATHS.configuration,
 			method: 'GET',
 		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'Velents rejected this token. Copy the token of the agent from the Agent.sa dashboard (one token per agent), and check the Base URL.',
+				},
+			},
+		],
 	};
 }

@@ -1,0 +1,250 @@
+/**
+ * Starts and stops a real n8n from the cache install, with a scratch user folder, on loopback only,
+ * and waits until its REST API is usable (not only `/healthz`: migrations go on after that).
+ *
+ * n8n runs under a tiny supervisor (Node.js, in its own process group) that stops n8n when told
+ * to, or when this process dies without telling it (its stdin closes): no n8n is ever left behind.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import type { WriteStream } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+import { cleanNpmEnv } from './install';
+import type { N8nInstallation } from './install';
+import { findFreePort, killTree, seconds, sleep } from './process';
+
+export interface StartN8nOptions {
+	installation: N8nInstallation;
+	/** `N8N_USER_FOLDER`: n8n keeps its database, key and community packages in `<it>/.n8n`. */
+	userFolder: string;
+	/** The editor and REST port; default the first free port from 5690. */
+	port?: number;
+	/** The task runners' broker port; default the next free port. */
+	brokerPort?: number;
+	/** More environment for n8n (wins over the defaults below). */
+	env?: NodeJS.ProcessEnv;
+	/** Where n8n's output goes; default `<userFolder>/n8n.log`. */
+	logFile?: string;
+	/** Echo n8n's output lines to this process's stdout too. */
+	echo?: boolean;
+	/** How long to wait for the REST API; default 240 s. */
+	readyTimeoutMs?: number;
+	log?: (line: string) => void;
+}
+
+export interface N8nServer {
+	/** `http://127.0.0.1:<port>`, without a trailing slash. */
+	readonly url: string;
+	/** What n8n builds production webhook URLs from (`N8N_WEBHOOK_URL`), with a trailing slash. */
+	readonly webhookBaseUrl: string;
+	readonly port: number;
+	readonly userFolder: string;
+	readonly logFile: string;
+	/** Milliseconds from spawn to a usable REST API. */
+	readonly startMs: number;
+	/** Resolves when n8n has exited (for any reason). */
+	readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+	/** The last lines of n8n's log. */
+	logTail(lines?: number): Promise<string>;
+	/** Stops n8n (gracefully, then by force) and everything it started. Idempotent. */
+	stop(): Promise<void>;
+}
+
+/**
+ * The settings the package needs from n8n 2.41, and why (also in the README):
+ * - community packages are on and unverified ones allowed (this one is not on n8n's verified list);
+ * - SSRF protection ON, with only 127.0.0.1 allowed: the nodes call the sandbox on loopback, which
+ *   n8n's default blocked ranges include; this proves the nodes work in a hardened n8n too;
+ * - `N8N_WEBHOOK_URL`: the base of the trigger's Production URL, which the sandbox posts events to;
+ * - loopback only, no telemetry, no version checks, no templates (no network beyond the sandbox).
+ */
+export function n8nEnvironment(options: {
+	installation: N8nInstallation;
+	userFolder: string;
+	port: number;
+	brokerPort: number;
+	extra?: NodeJS.ProcessEnv;
+}): NodeJS.ProcessEnv {
+	const { installation, userFolder, port, brokerPort } = options;
+	const base = `http://127.0.0.1:${port}/`;
+	return {
+		...cleanNpmEnv(),
+		PATH: `${path.dirname(installation.nodeBinary)}${path.delimiter}${process.env.PATH ?? ''}`,
+		// Jest sets NODE_ENV=test, which makes n8n refuse to load nodes ("Not available in tests").
+		NODE_ENV: 'production',
+		N8N_USER_FOLDER: userFolder,
+		N8N_PORT: String(port),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_PROTOCOL: 'http',
+		N8N_EDITOR_BASE_URL: base,
+		N8N_WEBHOOK_URL: base,
+		N8N_SECURE_COOKIE: 'false',
+		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_ENCRYPTION_KEY: 'n8n-nodes-velents-scratch-instance-not-a-secret',
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+		N8N_SSRF_PROTECTION_ENABLED: 'true',
+		N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.1/32',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
+		EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
+		EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
+		EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'true',
+		DB_TYPE: 'sqlite',
+		N8N_LOG_LEVEL: 'info',
+		N8N_LOG_OUTPUT: 'console',
+		...options.extra,
+	};
+}
+
+/** Stops n8n when told (SIGTERM/SIGINT/SIGHUP) or when its parent is gone (stdin closed). */
+const SUPERVISOR = `
+const { spawn } = require('node:child_process');
+const child = spawn(process.execPath, process.argv.slice(1), { stdio: ['ignore', 'inherit', 'inherit'] });
+let stopping = false;
+const killGroup = () => { try { process.kill(-process.pid, 'SIGKILL'); } catch { process.exit(1); } };
+const stop = () => {
+	if (stopping) return;
+	stopping = true;
+	child.kill('SIGTERM');
+	setTimeout(killGroup, 15000).unref();
+};
+process.stdin.on('data', () => {});
+process.stdin.on('end', stop);
+process.stdin.on('error', stop);
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, stop);
+child.on('exit', (code, signal) => {
+	if (stopping) return killGroup();
+	process.exit(code === null ? 1 : code);
+});
+`;
+
+const DEFAULT_READY_TIMEOUT_MS = 240_000;
+const STOP_TIMEOUT_MS = 25_000;
+
+export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
+	const log = options.log ?? ((line: string) => console.log(line));
+	const port = options.port ?? (await findFreePort(5690));
+	const brokerPort = options.brokerPort ?? (await findFreePort(port + 1, [port]));
+	const url = `http://127.0.0.1:${port}`;
+	const logFile = options.logFile ?? path.join(options.userFolder, 'n8n.log');
+	await mkdir(options.userFolder, { recursive: true });
+	await mkdir(path.dirname(logFile), { recursive: true });
+
+	const env = n8nEnvironment({ installation: options.installation, userFolder: options.userFolder, port, brokerPort, extra: options.env });
+	const started = Date.now();
+	const child: ChildProcess = spawn(options.installation.nodeBinary, ['-e', SUPERVISOR, options.installation.n8nBin, 'start'], {
+		cwd: options.userFolder,
+		env,
+		stdio: ['pipe', 'pipe', 'pipe'],
+		detached: process.platform !== 'win32',
+	});
+	const output: WriteStream = createWriteStream(logFile, { flags: 'a' });
+	const forward = (chunk: Buffer): void => {
+		output.write(chunk);
+		if (options.echo) process.stdout.write(chunk);
+	};
+	child.stdout?.on('data', forward);
+	child.stderr?.on('data', forward);
+	// Never ended by us until stop(): when this process dies, the pipe closes and n8n is stopped.
+	child.stdin?.on('error', () => undefined);
+
+	const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+		child.once('exit', (code, signal) => resolve({ code, signal }));
+		child.once('error', () => resolve({ code: null, signal: null }));
+	});
+	let stopped: Promise<void> | null = null;
+	const safetyNet = (): void => killTree(child.pid, 'SIGKILL');
+	process.once('exit', safetyNet);
+
+	const logTail = async (lines = 40): Promise<string> => {
+		try {
+			return (await readFile(logFile, 'utf8')).split('\n').slice(-lines).join('\n');
+		} catch {
+			return '';
+		}
+	};
+	const stop = (): Promise<void> => {
+		stopped ??= (async () => {
+			child.stdin?.end();
+			if (child.exitCode === null && child.signalCode === null) {
+				// The supervisor alone: n8n stops abruptly on a second SIGTERM, so it must get exactly one.
+				child.kill('SIGTERM');
+				let timer: NodeJS.Timeout | undefined;
+				const timedOut = await Promise.race([
+					exited.then(() => false),
+					new Promise<boolean>((resolve) => {
+						timer = setTimeout(() => resolve(true), STOP_TIMEOUT_MS);
+					}),
+				]);
+				clearTimeout(timer);
+				if (timedOut) log(`n8n did not stop within ${seconds(STOP_TIMEOUT_MS)}; killing it.`);
+			}
+			killTree(child.pid, 'SIGKILL'); // whatever is left in its process group (task runners)
+			process.off('exit', safetyNet);
+			await new Promise<void>((resolve) => output.end(() => resolve()));
+		})();
+		return stopped;
+	};
+
+	try {
+		await waitUntilReady(url, exited, options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
+	} catch (error) {
+		await stop();
+		const tail = await logTail();
+		throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- n8n log (${logFile}) ---\n${tail}`);
+	}
+
+	return {
+		url,
+		webhookBaseUrl: `${url}/`,
+		port,
+		userFolder: options.userFolder,
+		logFile,
+		startMs: Date.now() - started,
+		exited,
+		logTail,
+		stop,
+	};
+}
+
+/** `/healthz/readiness` answers 200 once the database is migrated and n8n is fully started. */
+async function waitUntilReady(
+	url: string,
+	exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>,
+	timeoutMs: number,
+): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	let gone: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+	void exited.then((result) => {
+		gone = result;
+	});
+	for (;;) {
+		if (gone) {
+			const { code, signal } = gone;
+			throw new Error(`n8n exited before it was ready (${code ?? signal}).`);
+		}
+		if (Date.now() > deadline) throw new Error(`n8n was not ready after ${seconds(timeoutMs)}.`);
+		if ((await status(`${url}/healthz/readiness`)) === 200 && (await status(`${url}/rest/settings`)) === 200) return;
+		await sleep(500);
+	}
+}
+
+async function status(url: string): Promise<number | null> {
+	try {
+		const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+		await response.arrayBuffer();
+		return response.status;
+	} catch {
+		return null;
+	}
+}

@@ -1,0 +1,379 @@
+/**
+ * End to end: the package inside a real n8n (the pinned 2.41.1), installed from its npm tarball the
+ * way n8n's community-package installer installs it, against the sandbox.
+ *
+ * 1. `npm pack`, installed into `<user>/.n8n/nodes` → n8n lists the three nodes and two credentials.
+ * 2. Credentials pointing at the sandbox; the example workflows imported; example 2 activated.
+ * 3. Example 1 runs → the sandbox plays the conversation to example 2's real Production URL →
+ *    exactly one ticket with the extraction and one confirmation in it; every execution succeeded.
+ * 4. A wrong webhook secret starts no execution; a malformed event gets 400.
+ * 5. Examples 3 and 4 run against the sandbox too.
+ *
+ * Run with `npm run test:e2e` (also part of `npm test`). The n8n install is cached (cold: about
+ * 10 minutes); the test itself always runs. Loopback only; n8n is always stopped, even on failure.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+import { DEFAULT_AGENT_TOKEN, DEFAULT_WEBHOOK_SECRET, startSandbox } from '../../sandbox/server';
+import type { DeliveryRecord, Sandbox } from '../../sandbox/server';
+import type { N8nApi } from '../../scripts/n8n/api';
+import { installCommunityPackage, listFiles, packPackage } from '../../scripts/n8n/community-package';
+import type { PackedPackage } from '../../scripts/n8n/community-package';
+import {
+	createSandboxCredentials,
+	followUpTrigger,
+	importExamples,
+	MANUAL_TRIGGER_NAME,
+	productionWebhookUrl,
+	sandboxCredentialData,
+} from '../../scripts/n8n/examples';
+import type { ExampleKey, ImportedExample, VelentsCredentialType } from '../../scripts/n8n/examples';
+import { ensureN8n } from '../../scripts/n8n/install';
+import type { N8nInstallation } from '../../scripts/n8n/install';
+import { ownerSession, PACKAGE_CREDENTIAL_TYPES, PACKAGE_NODE_TYPES, waitForWebhook } from '../../scripts/n8n/playground';
+import { seconds, sleep } from '../../scripts/n8n/process';
+import { startN8n } from '../../scripts/n8n/server';
+import type { N8nServer } from '../../scripts/n8n/server';
+import type { CredentialEntity } from '../../scripts/n8n/api';
+
+const INSTALL_AND_START_TIMEOUT_MS = 45 * 60_000;
+/** How long to keep watching for executions that must not start. */
+const QUIET_PERIOD_MS = 2000;
+
+const timings: Array<[string, number]> = [];
+const print = (line: string): void => void process.stdout.write(`[e2e] ${line}\n`);
+async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
+	const started = Date.now();
+	try {
+		return await work();
+	} finally {
+		timings.push([label, Date.now() - started]);
+		print(`${label}: ${seconds(Date.now() - started)}`);
+	}
+}
+
+let failed = false;
+/** Marks the run failed when a test body throws, so that the scratch folder and the log are kept. */
+function guarded(body: () => Promise<void>): () => Promise<void> {
+	return async () => {
+		try {
+			await body();
+		} catch (error) {
+			failed = true;
+			throw error;
+		}
+	};
+}
+
+let scratch = '';
+let installation: N8nInstallation;
+let sandbox: Sandbox | undefined;
+let packed: PackedPackage;
+let packageDir = '';
+let n8n: N8nServer | undefined;
+let api: N8nApi;
+let credentials: Record<VelentsCredentialType, CredentialEntity>;
+let examples: Record<ExampleKey, ImportedExample>;
+let followUpUrl = '';
+
+async function executionCount(): Promise<number> {
+	return (await api.listExecutions()).length;
+}
+
+/** POSTs to the trigger's Production URL as an outsider would. */
+async function postEvent(body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+	const response = await fetch(followUpUrl, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
+	return { status: response.status, text: await response.text() };
+}
+
+beforeAll(
+	guarded(async () => {
+		const began = Date.now();
+		installation = await ensureN8n({ log: print });
+		timings.push([installation.installedNow ? 'n8n install (cold)' : 'n8n install check (warm cache)', installation.durationMs]);
+		print(`${installation.installedNow ? 'n8n installed (cold)' : 'n8n found in the cache (warm)'}: ${seconds(installation.durationMs)}`);
+
+		scratch = await mkdtemp(path.join(os.tmpdir(), 'velents-n8n-e2e-'));
+		sandbox = await startSandbox({ port: 0 });
+		packed = await timed('npm pack + install as n8n does', async () => {
+			const result = await packPackage(path.join(scratch, 'pack'));
+			packageDir = await installCommunityPackage(path.join(scratch, 'user'), result);
+			return result;
+		});
+		const installed = installation;
+		n8n = await timed('n8n start (until its REST API is ready)', () =>
+			startN8n({ installation: installed, userFolder: path.join(scratch, 'user'), log: print }),
+		);
+		api = await ownerSession(n8n);
+		timings.push(['setup before the tests', Date.now() - began]);
+	}),
+	INSTALL_AND_START_TIMEOUT_MS,
+);
+
+afterAll(async () => {
+	if (failed && n8n) print(`n8n log (${n8n.logFile}), last lines:\n${await n8n.logTail(60)}`);
+	await n8n?.stop();
+	await sandbox?.close();
+	if (scratch && failed) print(`kept for inspection: ${scratch}`);
+	else if (scratch && !process.env.VELENTS_E2E_KEEP) await rm(scratch, { recursive: true, force: true });
+	print(`timings:\n${timings.map(([label, ms]) => `  ${label.padEnd(48)} ${seconds(ms)}`).join('\n')}`);
+}, 120_000);
+
+describe('the package in a real n8n', () => {
+	test(
+		'is installed from its npm tarball alone: nothing but the tarball’s files, no dependencies',
+		guarded(async () => {
+			const files = await listFiles(packageDir);
+			expect(files).toEqual([...packed.files].sort());
+			const manifest = JSON.parse(await readFile(path.join(packageDir, 'package.json'), 'utf8')) as Record<string, unknown>;
+			expect(manifest.dependencies).toBeUndefined();
+		}),
+	);
+
+	test(
+		'n8n lists the three nodes and the two credentials, with their icons',
+		guarded(async () => {
+			const nodeTypes = await api.nodeTypes();
+			const ours = nodeTypes.filter((type) => type.name.startsWith('n8n-nodes-velents.'));
+			for (const name of PACKAGE_NODE_TYPES) expect(ours.map((type) => type.name)).toContain(name);
+			const trigger = ours.find((type) => type.name === 'n8n-nodes-velents.velentsAgentTrigger');
+			expect(trigger?.group).toContain('trigger');
+
+			const credentialTypes = await api.credentialTypes();
+			for (const name of PACKAGE_CREDENTIAL_TYPES) expect(credentialTypes.map((type) => type.name)).toContain(name);
+
+			const iconUrls = new Set<string>();
+			for (const type of [...ours, ...credentialTypes.filter((credential) => credential.name.startsWith('velents'))]) {
+				const icon = type.iconUrl;
+				expect(icon).toBeDefined();
+				if (typeof icon === 'string') iconUrls.add(icon);
+				else if (icon) [icon.light, icon.dark].forEach((url) => iconUrls.add(url));
+			}
+			for (const url of iconUrls) {
+				const icon = await api.head(url);
+				expect({ url, status: icon.status, type: icon.contentType }).toEqual({ url, status: 200, type: expect.stringContaining('svg') });
+				expect(icon.body).toContain('<svg');
+			}
+		}),
+	);
+
+	test(
+		'both credentials, pointing at the sandbox, pass n8n’s credential test',
+		guarded(async () => {
+			const activeSandbox = sandbox as Sandbox;
+			credentials = await createSandboxCredentials(api, { sandboxUrl: activeSandbox.url });
+			const data = sandboxCredentialData({ sandboxUrl: activeSandbox.url });
+			for (const type of PACKAGE_CREDENTIAL_TYPES) {
+				expect(await api.testCredential(credentials[type], data[type])).toEqual({ status: 'OK', message: expect.any(String) });
+			}
+		}),
+	);
+
+	test(
+		'a wrong token fails the credential test with a message that says what to fix',
+		guarded(async () => {
+			const data = sandboxCredentialData({ sandboxUrl: (sandbox as Sandbox).url });
+			const agent = await api.testCredential(credentials.velentsAgentApi, { ...data.velentsAgentApi, token: 'wrong-agent-token' });
+			expect(agent).toEqual({ status: 'Error', message: expect.stringContaining('Agent.sa dashboard') });
+			const support = await api.testCredential(credentials.velentsSupportApi, {
+				...data.velentsSupportApi,
+				token: 'not-a-tenant-token',
+			});
+			expect(support).toEqual({
+				status: 'Error',
+				message: expect.stringContaining('AppName_tenantId_PersonalAccessToken_plainTextToken'),
+			});
+		}),
+	);
+
+	test(
+		'the example workflows import, and the follow-up activates with a live Production URL',
+		guarded(async () => {
+			const server = n8n as N8nServer;
+			examples = await importExamples(api, { credentials, webhookBaseUrl: server.webhookBaseUrl });
+			const followUp = examples.followUp;
+			const activated = await api.activateWorkflow(followUp.workflow.id, followUp.workflow.versionId);
+			expect(activated.active).toBe(true);
+			followUpUrl = productionWebhookUrl(server.webhookBaseUrl, followUpTrigger(followUp.prepared).webhookId);
+			await waitForWebhook(followUpUrl);
+			// Example 1 dispatches with exactly that URL.
+			const dispatchNode = examples.dispatch.prepared.nodes.find((node) => node.type === 'n8n-nodes-velents.velentsAgent');
+			expect((dispatchNode?.parameters.webhook as { link?: string }).link).toBe(followUpUrl);
+		}),
+	);
+
+	test(
+		'a dispatch plays the lifecycle to the trigger, and the follow-up opens exactly one ticket with the extraction',
+		guarded(async () => {
+			const activeSandbox = sandbox as Sandbox;
+			await timed('scenario: dispatch → lifecycle → follow-up', async () => {
+				const executionId = await api.runManually(examples.dispatch.workflow.id, MANUAL_TRIGGER_NAME);
+				const dispatchRun = await api.waitForExecution(executionId, 60_000);
+				expect(dispatchRun.status).toBe('success');
+
+				const [dispatch] = activeSandbox.dispatches();
+				expect(activeSandbox.dispatches()).toHaveLength(1);
+				expect(dispatch.conversation.webhook?.link).toBe(followUpUrl);
+				await activeSandbox.waitForIdle(60_000);
+
+				const deliveries = activeSandbox.deliveries().filter((delivery) => delivery.conversation_id === dispatch.conversation.id);
+				expect(deliveries.length).toBeGreaterThan(1);
+				expect(deliveries.map((delivery) => [delivery.event_type, delivery.url, delivery.status])).toEqual(
+					deliveries.map((delivery) => [delivery.event_type, followUpUrl, 200]),
+				);
+				expect(deliveries[deliveries.length - 1].event_type).toBe('onEnded');
+
+				// Only onEnded (with both extraction fields) starts the follow-up: exactly one run.
+				const followUps = await api.waitForExecutions(examples.followUp.workflow.id, 1, 60_000);
+				await sleep(QUIET_PERIOD_MS);
+				expect((await api.listExecutions({ workflowId: examples.followUp.workflow.id })).map((run) => [run.mode, run.status])).toEqual([
+					['webhook', 'success'],
+				]);
+				expect(followUps).toHaveLength(1);
+			});
+
+			const extraction = Object.assign({}, ...activeSandbox.config.script.exchanges.map((exchange) => exchange.extract ?? {})) as Record<string, unknown>;
+			const conversation = activeSandbox.dispatches()[0].conversation;
+			const tickets = activeSandbox.tickets();
+			expect(tickets).toHaveLength(1);
+			const [ticket] = tickets;
+			expect(ticket).toMatchObject({
+				subject: `Booking ${String(extraction.booking_time)} for order ${String(conversation.values.order_id)}`,
+				priority: 'medium',
+				customer: { name: extraction.customer_name, phone: conversation.phone },
+				channel: 'whatsapp',
+				tags: ['velents-agent', 'booking'],
+				metadata: {
+					customer_name: extraction.customer_name,
+					booking_time: extraction.booking_time,
+					order_id: conversation.values.order_id,
+					velents_conversation_id: conversation.id,
+				},
+			});
+			const messages = activeSandbox.messages(ticket.conversation_id);
+			const confirmations = messages.filter((message) => message.message.startsWith('Booking confirmed for'));
+			expect(confirmations).toHaveLength(1);
+			expect(confirmations[0].message).toBe(
+				`Booking confirmed for ${String(extraction.customer_name)}: ${String(extraction.booking_time)} (order ${String(conversation.values.order_id)}).`,
+			);
+
+			const all = await api.listExecutions();
+			expect(all.map((run) => run.status)).toEqual(all.map(() => 'success'));
+		}),
+	);
+
+	test(
+		'events with a wrong or missing webhook secret are refused (401) and start no execution',
+		guarded(async () => {
+			const activeSandbox = sandbox as Sandbox;
+			const before = await executionCount();
+			const ticketsBefore = activeSandbox.tickets().length;
+			const onEnded = activeSandbox.deliveries().find((delivery) => delivery.event_type === 'onEnded') as DeliveryRecord;
+			try {
+				// Velents signs with another secret, and the dispatch forwarded none of its own.
+				activeSandbox.configure({ webhookSecret: 'not-the-credential-secret' });
+				const response = await fetch(`${activeSandbox.url}/Integration/Agent/Dispatch`, {
+					method: 'POST',
+					headers: { authorization: `Bearer ${DEFAULT_AGENT_TOKEN}`, 'content-type': 'application/json' },
+					body: JSON.stringify({
+						channel_id: 2,
+						phone: '+201145803442',
+						values: { company_name: 'Acme Store', order_id: '1213' },
+						webhook: { link: followUpUrl },
+					}),
+					signal: AbortSignal.timeout(10_000),
+				});
+				expect(response.status).toBe(201);
+				const { data } = (await response.json()) as { data: { id: number } };
+				await activeSandbox.waitForIdle(60_000);
+				const refused = activeSandbox.deliveries().filter((delivery) => delivery.conversation_id === data.id);
+				expect(refused.length).toBeGreaterThan(1);
+				expect(refused.map((delivery) => delivery.status)).toEqual(refused.map(() => 401));
+			} finally {
+				activeSandbox.configure({ webhookSecret: DEFAULT_WEBHOOK_SECRET });
+			}
+
+			const body = JSON.stringify(onEnded.body);
+			const wrong = await postEvent(body, { 'content-type': 'application/json', 'x-velents-authorization': 'wrong' });
+			expect(wrong.status).toBe(401);
+			const missing = await postEvent(body, { 'content-type': 'application/json' });
+			expect(missing.status).toBe(401);
+
+			await sleep(QUIET_PERIOD_MS);
+			expect(await executionCount()).toBe(before);
+			expect(activeSandbox.tickets()).toHaveLength(ticketsBefore);
+		}),
+	);
+
+	test(
+		'malformed events get 400 and start no execution',
+		guarded(async () => {
+			const before = await executionCount();
+			const signed = { 'x-velents-authorization': DEFAULT_WEBHOOK_SECRET };
+			const cases: Array<[string, string, string]> = [
+				['a JSON object without event.type', 'application/json', JSON.stringify({ conversation: { id: 1 } })],
+				['a JSON array', 'application/json', '[1, 2]'],
+				['text that is not JSON', 'text/plain', '{not json'],
+				['an event.type that is not text', 'application/json', JSON.stringify({ event: { type: 42 } })],
+			];
+			for (const [what, contentType, body] of cases) {
+				const answer = await postEvent(body, { ...signed, 'content-type': contentType });
+				expect({ what, status: answer.status }).toEqual({ what, status: 400 });
+				expect(JSON.parse(answer.text)).toEqual({ message: expect.any(String) });
+			}
+			// Broken JSON sent as application/json never reaches the node: n8n's body parser refuses it.
+			const broken = await postEvent('{not json', { ...signed, 'content-type': 'application/json' });
+			expect(broken.status).toBe(422);
+
+			await sleep(QUIET_PERIOD_MS);
+			expect(await executionCount()).toBe(before);
+		}),
+	);
+
+	test(
+		'examples 3 (campaign Batch) and 4 (Support Center sync) run against the sandbox',
+		guarded(async () => {
+			const activeSandbox = sandbox as Sandbox;
+			const campaignRun = await api.waitForExecution(await api.runManually(examples.campaign.workflow.id, MANUAL_TRIGGER_NAME), 60_000);
+			expect(campaignRun.status).toBe('success');
+			const batches = activeSandbox.batches();
+			expect(batches).toHaveLength(1);
+			expect(batches[0]).toMatchObject({ name: 'Order follow-ups (n8n example 3)', rows_count: 3, channel_id: 2 });
+			expect(batches[0].rows.map((row) => row.values)).toEqual([
+				{ company_name: 'Acme Store', order_id: '1301' },
+				{ company_name: 'Acme Store', order_id: '1302' },
+				{ company_name: 'Acme Store', order_id: '1303' },
+			]);
+
+			const syncRun = await api.waitForExecution(await api.runManually(examples.supportSync.workflow.id, MANUAL_TRIGGER_NAME), 60_000);
+			expect(syncRun.status).toBe('success');
+			const ticket = activeSandbox.tickets().find((candidate) => candidate.subject === 'Order 1212 arrived damaged');
+			expect(ticket).toMatchObject({ priority: 'high', customer: { name: 'Shady', email: 'shady@example.com' }, tags: ['shop', 'damaged'] });
+			const conversationId = String(ticket?.conversation_id);
+			expect(activeSandbox.messages(conversationId).map((message) => [message.role, message.message])).toEqual([
+				['customer', 'The box was crushed and the cup inside is broken.'],
+				['customer', 'Here is a photo of the box, as you asked.'],
+				['agent', expect.stringContaining('Here is a photo of the box, as you asked.')],
+			]);
+			const historyReads = activeSandbox.requests({ method: 'GET', path: `/Company/Conversation/${conversationId}/history` });
+			expect(historyReads.map((request) => request.status)).toEqual([200]);
+		}),
+	);
+
+	test(
+		'every execution n8n recorded succeeded',
+		guarded(async () => {
+			const all = await api.listExecutions();
+			expect(all.map((run) => [run.workflowName, run.mode, run.status]).sort()).toEqual(
+				[
+					[examples.dispatch.workflow.name, 'manual', 'success'],
+					[examples.followUp.workflow.name, 'webhook', 'success'],
+					[examples.campaign.workflow.name, 'manual', 'success'],
+					[examples.supportSync.workflow.name, 'manual', 'success'],
+				].sort(),
+			);
+		}),
+	);
+});
