@@ -6,7 +6,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { RATE_LIMIT, AGENT_PATHS, DEFAULT_BASE_URL } from '../nodes/shared/contract';
+import { AGENT_PATHS } from '../nodes/shared/contract';
+import { bearerAuthentication, credentialTest, serverProperties } from '../nodes/shared/credentialFields';
 
 export class VelentsAgentApi implements ICredentialType {
 	name = 'velentsAgentApi';
@@ -27,22 +28,7 @@ export class VelentsAgentApi implements ICredentialType {
 			default: '',
 			description: 'The token of one Agent.sa agent, from the Agent.sa dashboard (one token per agent)',
 		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: DEFAULT_BASE_URL,
-			description: 'Change only for a Velents staging or sandbox server',
-		},
-		{
-			displayName: 'Rate Limit Window (Seconds)',
-			name: 'rateLimitWindowSeconds',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: RATE_LIMIT.windowSeconds,
-			description:
-				'Velents limits each token per minute; the nodes pace their requests to that window. Change only for a server with another window, such as a time-scaled sandbox.',
-		},
+		...serverProperties,
 		{
 			displayName: 'Webhook Secret',
 			name: 'webhookSecret',
@@ -54,30 +40,10 @@ export class VelentsAgentApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '=Bearer {{$credentials.token}}',
-			},
-		},
-	};
+	authenticate: IAuthenticateGeneric = bearerAuthentication;
 
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-			url: AGENT_PATHS.configuration,
-			method: 'GET',
-		},
-		rules: [
-			{
-				type: 'responseCode',
-				properties: {
-					value: 401,
-					message:
-						'Velents rejected this token. Copy the token of the agent from the Agent.sa dashboard (one token per agent), and check the Base URL.',
-				},
-			},
-		],
-	};
+	test: ICredentialTestRequest = credentialTest(
+		AGENT_PATHS.configuration,
+		'Velents rejected this token. Copy the token of the agent from the Agent.sa dashboard (one token per agent), and check the Base URL.',
+	);
 }

@@ -6,7 +6,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { RATE_LIMIT, DEFAULT_BASE_URL, SUPPORT_PATHS, SUPPORT_TOKEN_FORMAT } from '../nodes/shared/contract';
+import { SUPPORT_PATHS, SUPPORT_TOKEN_FORMAT } from '../nodes/shared/contract';
+import { bearerAuthentication, credentialTest, serverProperties } from '../nodes/shared/credentialFields';
 
 export class VelentsSupportApi implements ICredentialType {
 	name = 'velentsSupportApi';
@@ -27,48 +28,14 @@ export class VelentsSupportApi implements ICredentialType {
 			default: '',
 			description: `The Support Center token issued by your Velents account administrator, of the form ${SUPPORT_TOKEN_FORMAT}`,
 		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: DEFAULT_BASE_URL,
-			description: 'Change only for a Velents staging or sandbox server',
-		},
-		{
-			displayName: 'Rate Limit Window (Seconds)',
-			name: 'rateLimitWindowSeconds',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: RATE_LIMIT.windowSeconds,
-			description:
-				'Velents limits each token per minute; the nodes pace their requests to that window. Change only for a server with another window, such as a time-scaled sandbox.',
-		},
+		...serverProperties,
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '=Bearer {{$credentials.token}}',
-			},
-		},
-	};
+	authenticate: IAuthenticateGeneric = bearerAuthentication;
 
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-			url: SUPPORT_PATHS.me,
-			method: 'GET',
-		},
-		rules: [
-			{
-				// A token of another shape is almost always a copy-paste slip: say what is expected.
-				type: 'responseCode',
-				properties: {
-					value: 401,
-					message: `Velents rejected this token. A Support Center token has the form ${SUPPORT_TOKEN_FORMAT}; ask your Velents administrator for one with the abilities your workflows need.`,
-				},
-			},
-		],
-	};
+	// A token of another shape is almost always a copy-paste slip: the message says what is expected.
+	test: ICredentialTestRequest = credentialTest(
+		SUPPORT_PATHS.me,
+		`Velents rejected this token. A Support Center token has the form ${SUPPORT_TOKEN_FORMAT}; ask your Velents administrator for one with the abilities your workflows need.`,
+	);
 }

@@ -15,6 +15,7 @@ export const requestSettings: INodeProperties = {
 			name: 'maxWaitSeconds',
 			type: 'number',
 			typeOptions: { minValue: 0 },
+			// DEFAULT_TRANSPORT_OPTIONS.maxWaitSeconds, written out: n8n's lint rules want a literal default.
 			default: 180,
 			description:
 				'The longest the node waits for the token’s rate-limit window to reopen before it fails the item instead',

@@ -164,19 +164,22 @@ export const historyEntrySchema = z
 	.object({ role: z.string(), message: z.string().nullable(), timestamp: z.string().optional() })
 	.passthrough();
 
+/** Who an event is about: the conversation, or the call. */
+const eventSubjectSchema = z
+	.object({
+		id: idSchema,
+		phone: z.string(),
+		values: z.record(z.unknown()).optional(),
+		created_at: timestampSchema.optional(),
+	})
+	.passthrough();
+
 export const conversationEventSchema = z
 	.object({
 		event: z.object({ type: z.enum(CONVERSATION_EVENTS), about: z.literal(EVENT_ABOUT.conversation) }).passthrough(),
 		agent: agentRefSchema,
-		conversation: z
-			.object({
-				id: idSchema,
-				phone: z.string(),
-				values: z.record(z.unknown()).optional(),
-				/** only on onStarted [doc] */
-				created_at: timestampSchema.optional(),
-			})
-			.passthrough(),
+		/** `created_at` only on onStarted [doc] */
+		conversation: eventSubjectSchema,
 		result: z
 			.object({
 				extraction: extractionSchema,
@@ -196,21 +199,14 @@ export const callEventSchema = z
 	.object({
 		event: z.object({ type: z.string().regex(/^on/), about: z.literal(EVENT_ABOUT.call) }).passthrough(),
 		agent: agentRefSchema.optional(),
-		call: z
-			.object({
-				id: idSchema,
-				channel_id: z.number().int().optional(),
-				phone: z.string(),
-				values: z.record(z.unknown()).optional(),
-				created_at: timestampSchema.optional(),
-			})
-			.passthrough(),
+		call: eventSubjectSchema.extend({ channel_id: z.number().int().optional() }),
 		result: z
 			.object({
 				recording: z.unknown().optional(),
 				call_recording_url: z.string().nullable().optional(),
 				history: z.array(callHistoryEntrySchema).optional(),
-				goals: z.union([z.array(z.unknown()).max(0), z.record(z.unknown())]).optional(),
+				/** What was extracted, like a conversation's `extraction`. */
+				goals: extractionSchema.optional(),
 			})
 			.passthrough(),
 	})

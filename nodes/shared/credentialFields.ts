@@ -1,0 +1,48 @@
+/**
+ * What both credential types share: the server, the rate-limit window, Bearer authentication and
+ * the base of their test request. Each credential adds its token and what is its own.
+ */
+import type { IAuthenticateGeneric, ICredentialTestRequest, INodeProperties } from 'n8n-workflow';
+
+import { DEFAULT_BASE_URL } from './contract';
+
+export const serverProperties: INodeProperties[] = [
+	{
+		displayName: 'Base URL',
+		name: 'baseUrl',
+		type: 'string',
+		default: DEFAULT_BASE_URL,
+		description: 'Change only for a Velents staging or sandbox server',
+	},
+	{
+		displayName: 'Rate Limit Window (Seconds)',
+		name: 'rateLimitWindowSeconds',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		// RATE_LIMIT.windowSeconds, written out: n8n's lint rules want a literal default (a test keeps them equal).
+		default: 60,
+		description:
+			'Velents limits each token per minute; the nodes pace their requests to that window. Change only for a server with another window, such as a time-scaled sandbox.',
+	},
+];
+
+export const bearerAuthentication: IAuthenticateGeneric = {
+	type: 'generic',
+	properties: {
+		headers: {
+			Authorization: '=Bearer {{$credentials.token}}',
+		},
+	},
+};
+
+/** A GET of `path` on the credential's server; a 401 shows `rejectedMessage`, which says what to fix. */
+export function credentialTest(path: string, rejectedMessage: string): ICredentialTestRequest {
+	return {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: path,
+			method: 'GET',
+		},
+		rules: [{ type: 'responseCode', properties: { value: 401, message: rejectedMessage } }],
+	};
+}
