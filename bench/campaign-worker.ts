@@ -6,13 +6,13 @@
  */
 import http from 'node:http';
 
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { BATCH_LIMITS } from '../nodes/shared/contract';
 import type { BatchRequest } from '../nodes/shared/contract/schemas';
 import { DEFAULT_AGENT_TOKEN } from '../sandbox/options';
 
-export type CampaignVariant = 'node-batch' | 'node-dispatch' | 'bare-batch';
+export type CampaignVariant = 'node-batch' | 'node-batch-automap' | 'node-dispatch' | 'bare-batch';
 
 const ROWS_PER_CALL = BATCH_LIMITS.defaultRowsPerCall;
 const CHANNEL_VOICE = 3;
@@ -42,7 +42,30 @@ async function engine() {
 	return await import('../test/helpers/workflows');
 }
 
-async function viaNode(operation: 'batch' | 'dispatch', url: string, rows: IDataObject[]): Promise<number> {
+/** Variables per row: mapped field by field with expressions, or "Map Automatically" from the input fields. */
+type VariablesMapping = 'expressions' | 'automatic';
+
+const MAPPERS: Record<VariablesMapping, INodeParameters> = {
+	expressions: {
+		mappingMode: 'defineBelow',
+		value: { company_name: '={{ $json.company_name }}', order_id: '={{ $json.order_id }}' },
+		matchingColumns: [],
+		schema: [],
+	},
+	automatic: {
+		mappingMode: 'autoMapInputData',
+		value: null,
+		matchingColumns: [],
+		schema: [{ id: 'company_name' }, { id: 'order_id' }],
+	},
+};
+
+async function viaNode(
+	operation: 'batch' | 'dispatch',
+	url: string,
+	rows: IDataObject[],
+	mapping: VariablesMapping = 'expressions',
+): Promise<number> {
 	const { items, linearWorkflow, runFlow } = await engine();
 	const workflow = linearWorkflow({
 		name: 'Velents Agent',
@@ -52,12 +75,7 @@ async function viaNode(operation: 'batch' | 'dispatch', url: string, rows: IData
 			channelId: CHANNEL_VOICE,
 			phone: '={{ $json.phone }}',
 			variablesInput: 'mapper',
-			variables: {
-				mappingMode: 'defineBelow',
-				value: { company_name: '={{ $json.company_name }}', order_id: '={{ $json.order_id }}' },
-				matchingColumns: [],
-				schema: [],
-			},
+			variables: MAPPERS[mapping],
 			rowsPerCall: ROWS_PER_CALL,
 			batchName: 'Campaign',
 		},
@@ -119,7 +137,11 @@ async function main(): Promise<void> {
 	const baselineRssMb = process.memoryUsage().rss / 2 ** 20;
 	const started = process.hrtime.bigint();
 	const output =
-		variant === 'bare-batch' ? await viaBareClient(url, rows) : await viaNode(variant === 'node-batch' ? 'batch' : 'dispatch', url, rows);
+		variant === 'bare-batch'
+			? await viaBareClient(url, rows)
+			: variant === 'node-dispatch'
+				? await viaNode('dispatch', url, rows)
+				: await viaNode('batch', url, rows, variant === 'node-batch-automap' ? 'automatic' : 'expressions');
 	const ms = Number(process.hrtime.bigint() - started) / 1e6;
 	const peakRssMb = process.resourceUsage().maxRSS / 1024;
 	process.stdout.write(`${JSON.stringify({ ms, peakRssMb, baselineRssMb, items: output })}\n`);

@@ -232,6 +232,48 @@ describe('Batch', () => {
 		});
 	});
 
+	it('parameters that only name a field of the item, read straight from it, give the rows n8n’s evaluation gives', async () => {
+		const rows = [
+			{ phone: '00 20 114-580-3442', 'mobile number': '+966 50 000 0001', order_id: 'A', company: 'شركة أكمي' },
+			{ phone: '+20 114 580 3443', 'mobile number': '(+966) 500000002', order_id: 7, company: 'acme' },
+		];
+		const sentWith = async (phone: string, orderId: string, company: string) => {
+			sandbox.reset();
+			const variables = mapperValue({ company_name: company, order_id: orderId, source: 'n8n' });
+			const result = await runFlow(linearWorkflow(batchStep({ phone, variables })), agentCredentials(), items(...rows));
+			expect(result.error).toBeUndefined();
+			return sandbox.batches().flatMap((batch) => batch.rows);
+		};
+		// The first of each pair is read from the items; the second is evaluated by n8n's expression engine.
+		const direct = await sentWith('={{ $json.phone }}', '={{ $json.order_id }}', '={{ $json["company"] }}');
+		const evaluated = await sentWith('={{ $json.phone ?? "" }}', '={{ $json.order_id ?? "" }}', '={{ $json.company ?? "" }}');
+		expect(direct).toEqual(evaluated);
+		expect(direct[1]).toMatchObject({ phone: '+201145803443', values: { company_name: 'acme', order_id: 7, source: 'n8n' } });
+		expect(await sentWith('={{ $json["mobile number"] }}', 'x', 'y')).toEqual(
+			await sentWith('={{ $json["mobile number"] + "" }}', 'x', 'y'),
+		);
+	});
+
+	it('"Map Automatically" takes the agent’s variables from the input fields of the same names', async () => {
+		const workflow = linearWorkflow(
+			batchStep({
+				variables: {
+					mappingMode: 'autoMapInputData',
+					value: null,
+					matchingColumns: [],
+					schema: [{ id: 'company_name' }, { id: 'order_id' }],
+				},
+			}),
+		);
+		const result = await runFlow(
+			workflow,
+			agentCredentials(),
+			items({ phone: phoneOf(0), company_name: 'شركة أكمي', order_id: 'O-0', internal_note: 'not a variable' }),
+		);
+		expect(result.error).toBeUndefined();
+		expect(sandbox.batches()[0].rows[0].values).toEqual({ company_name: 'شركة أكمي', order_id: 'O-0' });
+	});
+
 	it('rows with different variable keys are sent with the same keys in the same order', async () => {
 		const workflow = linearWorkflow(
 			batchStep({ variablesInput: 'json', variablesJson: '={{ JSON.stringify($json.vars) }}', rowsPerCall: 2 }),

@@ -118,6 +118,38 @@ describe('Batch', () => {
 		expect(reads.get('variables.value')).toBe(1000);
 	});
 
+	describe('variables mapped automatically from the input fields', () => {
+		const autoMap = (schema: Array<{ id: string; removed?: boolean }>) => ({
+			variables: { mappingMode: 'autoMapInputData', value: null, schema },
+		});
+
+		test('each of the agent’s variables comes from the item’s field of the same name, with no expression', async () => {
+			const items = itemsOf(2, (index) => ({ phone: phoneOf(index), order_id: `O-${index}`, company_name: 'acme', note: 'x' }));
+			const { bodies, recorder } = await runBatch({
+				items,
+				parameters: autoMap([{ id: 'company_name' }, { id: 'order_id' }, { id: 'city', removed: true }]),
+			});
+			expect(bodies[0].rows.map((row) => row.values)).toEqual([
+				{ company_name: 'acme', order_id: 'O-0' },
+				{ company_name: 'acme', order_id: 'O-1' },
+			]);
+			expect(recorder.parameterReads.get('variables.value')).toBeUndefined();
+		});
+
+		test('with no variables listed, every field of the item is a variable', async () => {
+			const items = itemsOf(1, () => ({ phone: phoneOf(0), order_id: 'O-0' }));
+			const { bodies } = await runBatch({ items, parameters: autoMap([]) });
+			expect(bodies[0].rows[0].values).toEqual({ phone: phoneOf(0), order_id: 'O-0' });
+		});
+
+		test('a field that is an object is refused for its own item, naming the variable', async () => {
+			const items = itemsOf(2, (index) => ({ phone: phoneOf(index), order_id: index ? { nested: true } : 'O-0' }));
+			const { output } = await runBatch({ items, continueOnFail: true, parameters: autoMap([{ id: 'order_id' }]) });
+			expect(outcomes(output)).toEqual(['sent', 'error']);
+			expect(output[1].json.error).toContain('"order_id"');
+		});
+	});
+
 	test('webhook with the credential secret goes with every call', async () => {
 		const link = 'https://n8n.example.com/webhook/velents-agent';
 		const { bodies } = await runBatch({

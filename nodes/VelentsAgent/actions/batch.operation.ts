@@ -13,12 +13,13 @@ import { transportOptions } from '../../shared/descriptions';
 import { errorItem, errorMessage, withItemIndex } from '../../shared/execution';
 import type { TransportOptions } from '../../shared/transport';
 import { velentsRequest } from '../../shared/transport';
+import { perItemReader } from '../../shared/itemParameters';
 import { isRecord, requirePhone } from '../../shared/validation';
 import {
 	conversationProperties,
 	readChannel,
 	readValues,
-	readVariablesInput,
+	readVariablesSource,
 	readWebhook,
 	webhookProperty,
 } from './common';
@@ -200,15 +201,16 @@ export function defaultBatchName(context: IExecuteFunctions): string {
 
 /** Phone and variables of every item, read item by item (they are usually expressions over the item). */
 function readRows(context: IExecuteFunctions, count: number): { rows: Row[]; bad: BadRow[] } {
-	const input = readVariablesInput(context);
+	const source = readVariablesSource(context);
+	const phoneOf = perItemReader(context, 'phone', '');
 	const rows: Row[] = [];
 	const bad: BadRow[] = [];
 	for (let itemIndex = 0; itemIndex < count; itemIndex++) {
 		try {
 			rows.push({
 				itemIndex,
-				phone: requirePhone(context, itemIndex, context.getNodeParameter('phone', itemIndex, ''), 'Phone'),
-				values: readValues(context, itemIndex, input),
+				phone: requirePhone(context, itemIndex, phoneOf(itemIndex), 'Phone'),
+				values: readValues(context, itemIndex, source),
 			});
 		} catch (error) {
 			bad.push({ itemIndex, error: withItemIndex(context, error, itemIndex) });

@@ -6,6 +6,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { AgentValues, WebhookOptions } from '../../shared/contract/schemas';
 import { forwardedSecretHeaders } from '../../shared/webhookSecret';
+import { perItemReader } from '../../shared/itemParameters';
 import { invalidField, parseJsonObject } from '../../shared/validation';
 import { CREDENTIAL_TYPES } from '../../shared/transport';
 
@@ -77,7 +78,7 @@ export function conversationProperties(operation: ConversationOperation): INodeP
 					fieldWords: { singular: 'variable', plural: 'variables' },
 					addAllFields: true,
 					multiKeyMatch: false,
-					supportAutoMap: false,
+					supportAutoMap: true,
 				},
 			},
 			displayOptions: { show: { ...show, variablesInput: [VARIABLES_INPUT.mapper] } },
@@ -167,22 +168,55 @@ export function readChannel(context: IExecuteFunctions, itemIndex: number): numb
 }
 
 /** The variables input chosen for the node (not an expression, so the same for every item). */
-export function readVariablesInput(context: IExecuteFunctions): VariablesInput {
+function readVariablesInput(context: IExecuteFunctions): VariablesInput {
 	return context.getNodeParameter('variablesInput', 0, VARIABLES_INPUT.mapper) === VARIABLES_INPUT.json
 		? VARIABLES_INPUT.json
 		: VARIABLES_INPUT.mapper;
 }
 
+/** How the variables mapper is set: once per run (its mode is not an expression). */
+export interface VariablesSource {
+	input: VariablesInput;
+	/** "Map Automatically": each variable from the input item's field of the same name. */
+	autoMap: boolean;
+	/** The agent's variables the mapper knows (its schema), for "Map Automatically". */
+	names: string[];
+	/** The mapped values of an item ("Map Each Variable"). */
+	mappedValuesOf: (itemIndex: number) => unknown;
+}
+
+interface MapperSchemaField {
+	id: string;
+	removed?: boolean;
+}
+
+export function readVariablesSource(context: IExecuteFunctions): VariablesSource {
+	const input = readVariablesInput(context);
+	const mappedValuesOf = perItemReader(context, 'variables.value', {});
+	if (input === VARIABLES_INPUT.json) return { input, autoMap: false, names: [], mappedValuesOf };
+	const mode = context.getNodeParameter('variables.mappingMode', 0, 'defineBelow');
+	const schema = context.getNodeParameter('variables.schema', 0, []) as MapperSchemaField[];
+	return {
+		input,
+		autoMap: mode === 'autoMapInputData',
+		names: (Array.isArray(schema) ? schema : []).filter((field) => !field.removed).map((field) => field.id),
+		mappedValuesOf,
+	};
+}
+
 /**
  * The agent's variables for one item. Values are texts, numbers or booleans (Velents puts them in
  * CSV cells); an empty or null value is sent as an empty text; an object or a list is refused.
+ * "Map Automatically" reads the item's fields named as the agent's variables (all its fields when
+ * the mapper lists none), with no expression to evaluate.
  */
-export function readValues(context: IExecuteFunctions, itemIndex: number, input: VariablesInput): AgentValues {
-	const field = input === VARIABLES_INPUT.json ? 'Variables (JSON)' : 'Variables';
-	const raw =
-		input === VARIABLES_INPUT.json
+export function readValues(context: IExecuteFunctions, itemIndex: number, source: VariablesSource): AgentValues {
+	const field = source.input === VARIABLES_INPUT.json ? 'Variables (JSON)' : 'Variables';
+	const raw = source.autoMap
+		? pickFields(context.getInputData()[itemIndex]?.json ?? {}, source.names)
+		: source.input === VARIABLES_INPUT.json
 			? parseJsonObject(context, itemIndex, context.getNodeParameter('variablesJson', itemIndex, '{}'), field)
-			: (context.getNodeParameter('variables.value', itemIndex, {}) as Record<string, unknown> | null);
+			: (source.mappedValuesOf(itemIndex) as Record<string, unknown> | null);
 	if (!raw) return {};
 	const entries: Array<[string, AgentValues[string]]> = [];
 	for (const key of Object.keys(raw)) {
@@ -202,6 +236,13 @@ export function readValues(context: IExecuteFunctions, itemIndex: number, input:
 	}
 	// fromEntries keeps any name as a variable of its own, even "__proto__".
 	return Object.fromEntries(entries);
+}
+
+function pickFields(json: IDataObject, names: string[]): Record<string, unknown> {
+	if (!names.length) return json;
+	const picked: Record<string, unknown> = {};
+	for (const name of names) if (Object.hasOwn(json, name)) picked[name] = json[name];
+	return picked;
 }
 
 interface WebhookParameter {

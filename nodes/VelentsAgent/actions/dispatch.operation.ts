@@ -9,7 +9,7 @@ import {
 	conversationProperties,
 	readChannel,
 	readValues,
-	readVariablesInput,
+	readVariablesSource,
 	readWebhook,
 	webhookProperty,
 } from './common';
@@ -24,7 +24,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const body: DispatchRequest = {
 		channel_id: readChannel(this, itemIndex),
 		phone: requirePhone(this, itemIndex, this.getNodeParameter('phone', itemIndex, ''), 'Phone'),
-		values: readValues(this, itemIndex, readVariablesInput(this)),
+		values: readValues(this, itemIndex, readVariablesSource(this)),
 	};
 	const webhook = await readWebhook(this, itemIndex);
 	if (webhook) body.webhook = webhook;
