@@ -5,8 +5,8 @@ import { alignValues } from '../../nodes/VelentsAgent/actions/batch.operation';
 import { VelentsAgent } from '../../nodes/VelentsAgent/VelentsAgent.node';
 import { forwardedSecretHeaders } from '../../nodes/shared/webhookSecret';
 import { unprocessable, velentsLike } from './fixtures';
-import type { HttpHandler, MockContextOptions, ParameterValue, RecordedRequest } from './mockContext';
-import { createExecuteContext, itemsOf } from './mockContext';
+import type { HttpHandler, MockContextOptions, ParameterValue, RecordedRequest } from '../helpers/mockContext';
+import { createExecuteContext, itemsOf } from '../helpers/mockContext';
 
 interface BatchBody {
 	channel_id: number;

@@ -4,8 +4,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { VelentsAgent } from '../../nodes/VelentsAgent/VelentsAgent.node';
 import { forwardedSecretHeaders } from '../../nodes/shared/webhookSecret';
 import { unprocessable, velentsLike } from './fixtures';
-import type { MockContextOptions, ParameterValue } from './mockContext';
-import { createExecuteContext } from './mockContext';
+import type { MockContextOptions, ParameterValue } from '../helpers/mockContext';
+import { createExecuteContext } from '../helpers/mockContext';
 
 interface DispatchBody {
 	channel_id: number;

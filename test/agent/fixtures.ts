@@ -1,5 +1,5 @@
 import type { AgentConfiguration } from '../../nodes/shared/contract/schemas';
-import type { HttpHandler, MockResponse, RecordedRequest } from './mockContext';
+import type { HttpHandler, MockResponse, RecordedRequest } from '../helpers/mockContext';
 
 export const configuration: AgentConfiguration = {
 	id: 4,

@@ -1,6 +1,6 @@
 import { VelentsAgent } from '../../nodes/VelentsAgent/VelentsAgent.node';
 import { configuration, velentsLike } from './fixtures';
-import { createExecuteContext } from './mockContext';
+import { createExecuteContext } from '../helpers/mockContext';
 
 describe('Get Configuration', () => {
 	test('the configuration as one item per input item (usable as an AI tool)', async () => {

@@ -3,8 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { getChannels } from '../../nodes/VelentsAgent/methods/loadOptions';
 import { getVariables } from '../../nodes/VelentsAgent/methods/resourceMapping';
 import { configuration, velentsLike } from './fixtures';
-import type { MockResponse } from './mockContext';
-import { createLoadOptionsContext } from './mockContext';
+import type { MockResponse } from '../helpers/mockContext';
+import { createLoadOptionsContext } from '../helpers/mockContext';
 
 const answering = (response: MockResponse) => createLoadOptionsContext({ http: velentsLike({ configuration: () => response }) });
 

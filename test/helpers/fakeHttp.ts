@@ -1,77 +1,50 @@
 /**
- * A scripted stand-in for n8n's `httpRequestWithAuthentication`, and a context around it, for unit
- * tests of the transport and of single operations. Each request takes the next scripted answer.
+ * A scripted Velents for unit tests of the transport and of single operations: each request takes
+ * the next answer of a list, over the mock context of `./mockContext`.
  */
-import type { IExecuteFunctions, IHttpRequestOptions, INode } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
-export interface ScriptedResponse {
-	statusCode: number;
-	body?: unknown;
-	headers?: Record<string, string>;
-}
+import type { MockContextOptions, MockResponse, RecordedRequest } from './mockContext';
+import { createExecuteContext, itemsOf } from './mockContext';
 
-/** A network failure, as the HTTP client reports it (`code` on the error or its cause). */
+/** A network failure, as the HTTP client reports it (`code` on the error's cause). */
 export interface ScriptedFailure {
 	networkError: string;
 }
 
-export type ScriptedAnswer = ScriptedResponse | ScriptedFailure;
+export type ScriptedAnswer = MockResponse | ScriptedFailure;
 
-export interface FakeContextOptions {
-	credentials?: Record<string, unknown>;
-	parameters?: Record<string, unknown>;
-	/** Parameters per item, over `parameters`. */
-	itemParameters?: Array<Record<string, unknown>>;
+export interface FakeContextOptions extends Omit<MockContextOptions, 'items' | 'http'> {
+	/** How many input items (`{index}` each). Default 1. */
 	items?: number;
-	continueOnFail?: boolean;
+	/** Parameters per item, over `parameters`. */
+	itemParameters?: Array<MockContextOptions['parameters']>;
 }
 
-export const TEST_NODE: INode = {
-	id: 'node-1',
-	name: 'Velents',
-	type: 'n8n-nodes-velents.velentsSupport',
-	typeVersion: 1,
-	position: [0, 0],
-	parameters: {},
-	credentials: {
-		velentsSupportApi: { id: 'cred-support', name: 'Support' },
-		velentsAgentApi: { id: 'cred-agent', name: 'Agent' },
-	},
-};
-
-export function fakeContext(answers: ScriptedAnswer[], options: FakeContextOptions = {}) {
-	const sent: IHttpRequestOptions[] = [];
+export function fakeContext(
+	answers: ScriptedAnswer[],
+	options: FakeContextOptions = {},
+): { context: IExecuteFunctions; sent: RecordedRequest[] } {
 	const queue = [...answers];
-	const httpRequestWithAuthentication = jest.fn(async (_type: string, request: IHttpRequestOptions) => {
-		sent.push(structuredClone(request));
-		const answer = queue.shift();
-		if (!answer) throw new Error(`No scripted answer left for ${request.method} ${request.url}`);
-		if ('networkError' in answer) {
-			throw Object.assign(new Error(`connect ${answer.networkError}`), { cause: { code: answer.networkError } });
-		}
-		return { statusCode: answer.statusCode, body: answer.body ?? {}, headers: answer.headers ?? {} };
+	const { itemParameters = [], parameters = {}, items = 1, ...rest } = options;
+	const names = new Set([...Object.keys(parameters), ...itemParameters.flatMap((own) => Object.keys(own ?? {}))]);
+	const perItem = Object.fromEntries(
+		[...names].map((name) => [name, (itemIndex: number) => (itemParameters[itemIndex] ?? {})[name] ?? parameters[name]]),
+	);
+	const { context, recorder } = createExecuteContext({
+		...rest,
+		items: itemsOf(items, (index) => ({ index })),
+		parameters: perItem,
+		http: (request) => {
+			const answer = queue.shift();
+			if (!answer) throw new Error(`No scripted answer left for ${request.method} ${request.url}`);
+			if ('networkError' in answer) {
+				throw Object.assign(new Error(`connect ${answer.networkError}`), { cause: { code: answer.networkError } });
+			}
+			return answer;
+		},
 	});
-	const parameterOf = (name: string, itemIndex: number, fallback?: unknown) => {
-		const own = options.itemParameters?.[itemIndex] ?? {};
-		const path = name.split('.');
-		let value: unknown = path[0] in own ? own : (options.parameters ?? {});
-		for (const key of path) value = (value as Record<string, unknown> | undefined)?.[key];
-		return value === undefined ? fallback : value;
-	};
-	const context = {
-		getNode: () => TEST_NODE,
-		getCredentials: jest.fn(async () => ({
-			token: 'secret-token-never-shown',
-			baseUrl: 'http://velents.test/',
-			...options.credentials,
-		})),
-		getInputData: () => Array.from({ length: options.items ?? 1 }, (_, index) => ({ json: { index } })),
-		getNodeParameter: jest.fn(parameterOf),
-		continueOnFail: () => options.continueOnFail ?? false,
-		getWorkflow: () => ({ id: 'workflow-1', name: 'Test workflow', active: false }),
-		helpers: { httpRequestWithAuthentication },
-	};
-	return { context: context as unknown as IExecuteFunctions, sent, httpRequestWithAuthentication };
+	return { context, sent: recorder.requests };
 }
 
 export function rateHeaders(limit: number, remaining: number): Record<string, string> {

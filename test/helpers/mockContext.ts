@@ -30,6 +30,7 @@ export interface RecordedRequest {
 	baseURL?: string;
 	body: unknown;
 	qs?: unknown;
+	json?: boolean;
 }
 
 export interface MockContextOptions {
@@ -98,8 +99,9 @@ function httpFunction(recorder: MockRecorder, handler: HttpHandler) {
 			method: String(options.method ?? 'GET'),
 			url: options.url,
 			baseURL: options.baseURL,
-			body: options.body,
-			qs: options.qs,
+			body: structuredClone(options.body),
+			qs: structuredClone(options.qs),
+			json: options.json,
 		};
 		recorder.requests.push(request);
 		const response = await handler(request);
