@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 
-import { ExecutionLifecycleHooks, ExternalSecretsProxy, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import type {
 	ExecutionError,
 	ExecutionStatus,
@@ -9,12 +9,12 @@ import type {
 	INodeExecutionData,
 	IRun,
 	IWorkflowBase,
-	IWorkflowExecuteAdditionalData,
 	IWorkflowSettings,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { STICKY_NODE_TYPE, UserError, Workflow, createRunExecutionData } from 'n8n-workflow';
 
+import { createAdditionalData } from './additional-data';
 import type { CredentialsByType } from './credentials-helper';
 import { HarnessCredentialsHelper } from './credentials-helper';
 import { NodePackage } from './node-package';
@@ -60,7 +60,6 @@ export interface WorkflowRunResult {
 // does not run trigger functions but outputs the items it was started with, and expressions see
 // $execution.mode 'production'.
 const MODE: WorkflowExecuteMode = 'trigger';
-const BASE_URL = 'http://localhost:5678/';
 
 let executionCount = 0;
 
@@ -96,11 +95,10 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 		executedNodes.push(nodeName);
 	});
 
-	const additionalData = createAdditionalData(
+	const additionalData = createAdditionalData(new HarnessCredentialsHelper(nodePackage, { ...options.credentials }), {
 		executionId,
 		hooks,
-		new HarnessCredentialsHelper(nodePackage, { ...options.credentials }),
-	);
+	});
 	const runExecutionData = createRunExecutionData({
 		executionData: {
 			nodeExecutionStack: [{ node: startNode, data: { main: [triggerItems] }, source: null }],
@@ -138,39 +136,6 @@ function findStartNode(workflow: Workflow, name: string | undefined): INode {
 	return node;
 }
 
-function createAdditionalData(
-	executionId: string,
-	hooks: ExecutionLifecycleHooks,
-	credentialsHelper: HarnessCredentialsHelper,
-): IWorkflowExecuteAdditionalData {
-	const unsupported = (feature: string) => async (): Promise<never> => {
-		throw new UserError(`The workflow harness does not support ${feature}`);
-	};
-	return {
-		executionId,
-		hooks,
-		credentialsHelper,
-		externalSecretsProxy: new ExternalSecretsProxy(),
-		currentNodeExecutionIndex: 0,
-		variables: {},
-		// Only read by nodes that build links back to n8n ($execution.resumeUrl, forms, ...).
-		instanceBaseUrl: BASE_URL,
-		restApiUrl: `${BASE_URL}rest`,
-		formBaseUrl: `${BASE_URL}form`,
-		formWaitingBaseUrl: `${BASE_URL}form-waiting`,
-		formTestBaseUrl: `${BASE_URL}form-test`,
-		webhookBaseUrl: `${BASE_URL}webhook`,
-		webhookWaitingBaseUrl: `${BASE_URL}webhook-waiting`,
-		webhookTestBaseUrl: `${BASE_URL}webhook-test`,
-		mcpBaseUrl: `${BASE_URL}mcp`,
-		mcpTestBaseUrl: `${BASE_URL}mcp-test`,
-		executeWorkflow: unsupported('sub-workflows'),
-		getRunExecutionData: async () => undefined,
-		getRuntimeCredential: async () => undefined,
-		startRunnerTask: unsupported('task runners (Code node)'),
-		logAiEvent: () => {},
-	};
-}
 
 function toResult(run: IRun, executedNodes: string[]): WorkflowRunResult {
 	const { runData, error, lastNodeExecuted } = run.data.resultData;

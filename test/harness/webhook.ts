@@ -29,7 +29,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse as parseQueryString } from 'node:querystring';
 
-import { ExternalSecretsProxy, HookContext, WebhookContext } from 'n8n-core';
+import { HookContext, WebhookContext } from 'n8n-core';
 import type {
 	IDataObject,
 	INode,
@@ -37,12 +37,12 @@ import type {
 	IWebhookData,
 	IWebhookDescription,
 	IWebhookResponseData,
-	IWorkflowExecuteAdditionalData,
 	WorkflowActivateMode,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { UserError, Workflow } from 'n8n-workflow';
 
+import { createAdditionalData } from './additional-data';
 import type { CredentialsByType } from './credentials-helper';
 import { HarnessCredentialsHelper } from './credentials-helper';
 import { NodePackage } from './node-package';
@@ -90,7 +90,6 @@ export interface WebhookReceiver {
 	close(): Promise<void>;
 }
 
-const BASE_URL = 'http://localhost:5678/';
 const WEBHOOK_ERROR = 'Workflow Webhook Error: Workflow could not be started!';
 
 export async function startWebhookReceiver(options: WebhookReceiverOptions): Promise<WebhookReceiver> {
@@ -327,30 +326,3 @@ function writeJson(res: http.ServerResponse, status: number, body: unknown): voi
 	res.end(text);
 }
 
-/** What n8n-core's contexts read from additionalData, for webhooks and activation. */
-function createAdditionalData(credentialsHelper: HarnessCredentialsHelper): IWorkflowExecuteAdditionalData {
-	const unsupported = (feature: string) => async (): Promise<never> => {
-		throw new UserError(`The webhook harness does not support ${feature}`);
-	};
-	return {
-		credentialsHelper,
-		externalSecretsProxy: new ExternalSecretsProxy(),
-		currentNodeExecutionIndex: 0,
-		variables: {},
-		instanceBaseUrl: BASE_URL,
-		restApiUrl: `${BASE_URL}rest`,
-		formBaseUrl: `${BASE_URL}form`,
-		formWaitingBaseUrl: `${BASE_URL}form-waiting`,
-		formTestBaseUrl: `${BASE_URL}form-test`,
-		webhookBaseUrl: `${BASE_URL}webhook`,
-		webhookWaitingBaseUrl: `${BASE_URL}webhook-waiting`,
-		webhookTestBaseUrl: `${BASE_URL}webhook-test`,
-		mcpBaseUrl: `${BASE_URL}mcp`,
-		mcpTestBaseUrl: `${BASE_URL}mcp-test`,
-		executeWorkflow: unsupported('sub-workflows'),
-		getRunExecutionData: async () => undefined,
-		getRuntimeCredential: async () => undefined,
-		startRunnerTask: unsupported('task runners (Code node)'),
-		logAiEvent: () => {},
-	};
-}
