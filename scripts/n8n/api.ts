@@ -1,19 +1,24 @@
 /**
  * A typed client for the parts of n8n 2.41's internal REST API (`/rest/*`, cookie auth) that the
- * dev mode and the end-to-end test use. Routes and payloads as read in n8n 2.41.1's code:
+ * dev mode and the end-to-end test use. Routes and payloads as read in n8n 2.41.1's code, and the
+ * same in 1.123.81 but for what its profile (profile.ts) says (the manual run's body):
  *
  * - `POST /rest/owner/setup` {email, firstName, lastName, password}: first-run owner; sets the cookie
  * - `POST /rest/login` {emailOrLdapLoginId, password}: sets the `n8n-auth` cookie
  * - `GET /types/nodes.json`, `GET /types/credentials.json`: the loaded node and credential types
  * - `POST /rest/credentials` {name, type, data}; `POST /rest/credentials/test` {credentials: {id, name, type, data}}
- * - `POST /rest/workflows` {name, nodes, connections, settings, …} → {id, versionId, …}
+ * - `POST /rest/workflows` {name, nodes, connections, settings, …} → {id, versionId, …} (1.x: and `active: false`)
  * - `POST /rest/workflows/:id/activate` {versionId}: n8n 2.x "publish" (registers production webhooks)
  * - `POST /rest/workflows/:id/run` {triggerToStartFrom: {name}} → {executionId}: a manual execution
+ *   (1.x: {workflowData, triggerToStartFrom})
  * - `GET /rest/executions?filter={"workflowId":…}` → {results, count}; `GET /rest/executions/:id`
  *
  * Every answer is `{data: …}`; every call has a timeout.
  */
 import type { WorkflowFile } from './examples';
+import { n8nProfile } from './profile';
+import type { N8nProfile } from './profile';
+import { selectedN8n } from './version';
 
 export interface OwnerAccount {
 	email: string;
@@ -90,6 +95,8 @@ export class N8nApi {
 	constructor(
 		readonly baseUrl: string,
 		private readonly timeoutMs = 30_000,
+		/** The n8n major's differences; default the selected n8n's (`VELENTS_N8N_VERSION`, else 2.41.1). */
+		readonly profile: N8nProfile = n8nProfile(selectedN8n().major),
 	) {}
 
 	// ---------------------------------------------------------------- auth
@@ -146,7 +153,15 @@ export class N8nApi {
 
 	async createWorkflow(workflow: WorkflowFile): Promise<WorkflowEntity> {
 		const { name, nodes, connections, settings, pinData, meta } = workflow;
-		return await this.request<WorkflowEntity>('POST', '/rest/workflows', { name, nodes, connections, settings, pinData, meta });
+		return await this.request<WorkflowEntity>('POST', '/rest/workflows', {
+			name,
+			nodes,
+			connections,
+			settings,
+			pinData,
+			meta,
+			...this.profile.newWorkflowFields,
+		});
 	}
 
 	async getWorkflow(id: string): Promise<WorkflowEntity> {
@@ -167,7 +182,7 @@ export class N8nApi {
 		const result = await this.request<{ executionId?: string; waitingForWebhook?: boolean }>(
 			'POST',
 			`/rest/workflows/${encodeURIComponent(id)}/run`,
-			{ triggerToStartFrom: { name: triggerName } },
+			await this.profile.manualRunBody(triggerName, () => this.getWorkflow(id)),
 		);
 		if (!result.executionId) throw new Error(`n8n started no execution for workflow ${id}: ${JSON.stringify(result)}`);
 		return result.executionId;

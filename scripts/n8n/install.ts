@@ -1,5 +1,5 @@
 /**
- * Installs the pinned n8n (and the Node.js 24 it needs) once, into a cache folder outside the
+ * Installs a pinned n8n (and the Node.js it needs) once, into a cache folder outside the
  * package's own node_modules:
  *
  *   ${VELENTS_N8N_CACHE:-~/.cache/n8n-nodes-velents}/n8n-<version>/
@@ -7,7 +7,8 @@
  * A completion marker is written last, so an interrupted install is started again from scratch.
  * What works on these machines (see the engineering notes): `npm install n8n node-<os>-<arch>
  * --ignore-scripts` in ONE command (a later separate install prunes n8n's packages), then only the
- * SQLite driver rebuilt against Node 24's headers.
+ * SQLite driver rebuilt against that Node's headers. The same for every pinned n8n (2.41.1 with
+ * Node 24, 1.123.81 with Node 20); `VELENTS_N8N_VERSION` selects one (see version.ts).
  *
  * `npx tsx scripts/n8n/install.ts` runs it alone.
  */
@@ -17,14 +18,17 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { run, seconds, sleep } from './process';
-import { N8N_VERSION, NODE_RUNTIME_VERSION, nodeRuntimePackage } from './version';
+import { nodeRuntimePackage, selectedN8n } from './version';
+import type { N8nTarget } from './version';
 
 export interface N8nInstallation {
 	/** The install folder (holds node_modules/n8n). */
 	dir: string;
 	n8nVersion: string;
 	nodeVersion: string;
-	/** The Node.js 24 binary. */
+	/** n8n's major version (what its REST API and environment differ by). */
+	major: N8nTarget['major'];
+	/** The Node.js binary n8n runs on. */
 	nodeBinary: string;
 	/** n8n's CLI script (run it with `nodeBinary`). */
 	n8nBin: string;
@@ -54,8 +58,8 @@ export function cacheRoot(): string {
 	return configured ? path.resolve(configured) : path.join(os.homedir(), '.cache', 'n8n-nodes-velents');
 }
 
-export function installDir(root = cacheRoot()): string {
-	return path.join(root, `n8n-${N8N_VERSION}`);
+export function installDir(root = cacheRoot(), target: N8nTarget = selectedN8n()): string {
+	return path.join(root, `n8n-${target.n8n}`);
 }
 
 function runtimePaths(dir: string): Pick<N8nInstallation, 'nodeBinary' | 'n8nBin'> & { nodeDir: string } {
@@ -78,18 +82,18 @@ export function cleanNpmEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 	return { ...env, ...extra };
 }
 
-async function readMarker(dir: string): Promise<Marker | null> {
+async function readMarker(dir: string, target: N8nTarget): Promise<Marker | null> {
 	try {
 		const marker = JSON.parse(await readFile(path.join(dir, MARKER), 'utf8')) as Marker;
-		return marker.n8n === N8N_VERSION && marker.node === NODE_RUNTIME_VERSION ? marker : null;
+		return marker.n8n === target.n8n && marker.node === target.node ? marker : null;
 	} catch {
 		return null;
 	}
 }
 
 /** Whether the cache holds a complete install of the pinned versions. */
-export async function isInstalled(dir = installDir()): Promise<boolean> {
-	if (!(await readMarker(dir))) return false;
+export async function isInstalled(dir = installDir(), target: N8nTarget = selectedN8n()): Promise<boolean> {
+	if (!(await readMarker(dir, target))) return false;
 	const { nodeBinary, n8nBin } = runtimePaths(dir);
 	return existsSync(nodeBinary) && existsSync(n8nBin);
 }
@@ -140,33 +144,47 @@ async function isStaleLock(lock: string): Promise<boolean> {
 	}
 }
 
-/** Installs the pinned n8n into the cache unless it is already there; returns where it is. */
-export async function ensureN8n(options: { log?: (line: string) => void } = {}): Promise<N8nInstallation> {
+/**
+ * Installs a pinned n8n (default: the one `VELENTS_N8N_VERSION` selects, else 2.41.1) into the
+ * cache unless it is already there; returns where it is.
+ */
+export async function ensureN8n(options: { log?: (line: string) => void; target?: N8nTarget } = {}): Promise<N8nInstallation> {
 	const log = options.log ?? ((line: string) => console.log(line));
+	const target = options.target ?? selectedN8n();
 	const started = Date.now();
-	const dir = installDir();
+	const dir = installDir(cacheRoot(), target);
 	const describe = (installedNow: boolean): N8nInstallation => ({
 		dir,
-		n8nVersion: N8N_VERSION,
-		nodeVersion: NODE_RUNTIME_VERSION,
+		n8nVersion: target.n8n,
+		nodeVersion: target.node,
+		major: target.major,
 		...runtimePaths(dir),
 		installedNow,
 		durationMs: Date.now() - started,
 	});
-	if (await isInstalled(dir)) return describe(false);
+	if (await isInstalled(dir, target)) return describe(false);
 
 	return await withLock(dir, log, async () => {
-		if (await isInstalled(dir)) return describe(false); // another process finished it meanwhile
+		if (await isInstalled(dir, target)) return describe(false); // another process finished it meanwhile
 
 		const { nodeDir, nodeBinary } = runtimePaths(dir);
-		const logFile = path.join(path.dirname(dir), `n8n-${N8N_VERSION}-install.log`);
-		log(`Installing n8n ${N8N_VERSION} and Node.js ${NODE_RUNTIME_VERSION} into ${dir} (once; about 10 minutes, 2.8 GB; log: ${logFile})`);
+		const logFile = path.join(path.dirname(dir), `n8n-${target.n8n}-install.log`);
+		log(`Installing n8n ${target.n8n} and Node.js ${target.node} into ${dir} (once; 7 to 10 minutes, 2 to 3 GB; log: ${logFile})`);
 		await rm(dir, { recursive: true, force: true });
 		await mkdir(dir, { recursive: true });
-		await writeFile(logFile, `n8n ${N8N_VERSION} install, ${new Date().toISOString()}\n`);
+		await writeFile(logFile, `n8n ${target.n8n} install, ${new Date().toISOString()}\n`);
 		await writeFile(
 			path.join(dir, 'package.json'),
-			`${JSON.stringify({ name: 'velents-n8n-runtime', private: true, description: 'n8n for the n8n-nodes-velents dev mode and end-to-end test' }, null, 2)}\n`,
+			`${JSON.stringify(
+				{
+					name: 'velents-n8n-runtime',
+					private: true,
+					description: 'n8n for the n8n-nodes-velents dev mode and end-to-end test',
+					...(target.overrides ? { overrides: target.overrides } : {}),
+				},
+				null,
+				2,
+			)}\n`,
 		);
 
 		const npmEnv = cleanNpmEnv();
@@ -174,8 +192,8 @@ export async function ensureN8n(options: { log?: (line: string) => void } = {}):
 			'npm',
 			[
 				'install',
-				`n8n@${N8N_VERSION}`,
-				`${nodeRuntimePackage()}@${NODE_RUNTIME_VERSION}`,
+				`n8n@${target.n8n}`,
+				`${nodeRuntimePackage()}@${target.node}`,
 				'--save-exact',
 				'--ignore-scripts',
 				'--no-audit',
@@ -186,7 +204,7 @@ export async function ensureN8n(options: { log?: (line: string) => void } = {}):
 		);
 		log(`  npm install: ${seconds(install.durationMs)}`);
 
-		// Only the SQLite driver is needed natively; it is built against Node 24's own headers.
+		// Only the SQLite driver is needed natively; it is built against the runtime's own headers.
 		const rebuild = await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--foreground-scripts', '--loglevel=warn'], {
 			cwd: dir,
 			env: cleanNpmEnv({
@@ -196,20 +214,20 @@ export async function ensureN8n(options: { log?: (line: string) => void } = {}):
 			timeoutMs: REBUILD_TIMEOUT_MS,
 			logFile,
 		});
-		log(`  SQLite driver rebuilt for Node.js ${NODE_RUNTIME_VERSION}: ${seconds(rebuild.durationMs)}`);
+		log(`  SQLite driver rebuilt for Node.js ${target.node}: ${seconds(rebuild.durationMs)}`);
 
 		const check = await run(
 			nodeBinary,
 			['-e', `require(require.resolve('sqlite3', { paths: [${JSON.stringify(path.join(dir, 'node_modules', 'n8n'))}] })); console.log(process.version)`],
 			{ cwd: dir, env: cleanNpmEnv(), timeoutMs: 60_000, logFile },
 		);
-		if (check.stdout.trim() !== `v${NODE_RUNTIME_VERSION}`) {
-			throw new Error(`The installed Node.js reports ${check.stdout.trim()}, expected v${NODE_RUNTIME_VERSION}.`);
+		if (check.stdout.trim() !== `v${target.node}`) {
+			throw new Error(`The installed Node.js reports ${check.stdout.trim()}, expected v${target.node}.`);
 		}
 
 		const marker: Marker = {
-			n8n: N8N_VERSION,
-			node: NODE_RUNTIME_VERSION,
+			n8n: target.n8n,
+			node: target.node,
 			nodePackage: nodeRuntimePackage(),
 			installedAt: new Date().toISOString(),
 			installMs: install.durationMs,
@@ -217,7 +235,7 @@ export async function ensureN8n(options: { log?: (line: string) => void } = {}):
 		};
 		await writeFile(path.join(dir, MARKER), `${JSON.stringify(marker, null, 2)}\n`);
 		const done = describe(true);
-		log(`n8n ${N8N_VERSION} installed in ${seconds(done.durationMs)}.`);
+		log(`n8n ${target.n8n} installed in ${seconds(done.durationMs)}.`);
 		return done;
 	});
 }

@@ -7,6 +7,7 @@ import type { CredentialEntity, OwnerAccount } from './api';
 import type { ExampleKey, ImportedExample, VelentsCredentialType } from './examples';
 import { createSandboxCredentials, followUpTrigger, importExamples, productionWebhookUrl } from './examples';
 import { sleep } from './process';
+import { n8nProfile } from './profile';
 import type { N8nServer } from './server';
 
 /** The owner the dev mode and the test create (a scratch instance on loopback: not a secret). */
@@ -26,7 +27,7 @@ export const PACKAGE_CREDENTIAL_TYPES = ['velentsAgentApi', 'velentsSupportApi']
 
 /** Sets up the owner on a fresh instance and logs in; returns the authenticated client. */
 export async function ownerSession(server: N8nServer, owner: OwnerAccount = PLAYGROUND_OWNER): Promise<N8nApi> {
-	const api = new N8nApi(server.url);
+	const api = new N8nApi(server.url, undefined, n8nProfile(server.major));
 	await api.setupOwner(owner);
 	await api.login(owner.email, owner.password);
 	return api;

@@ -15,12 +15,13 @@ import path from 'node:path';
 import { cleanNpmEnv } from './install';
 import type { N8nInstallation } from './install';
 import { findFreePort, killTree, seconds, sleep } from './process';
+import { n8nProfile } from './profile';
 
 export interface StartN8nOptions {
 	installation: N8nInstallation;
 	/** `N8N_USER_FOLDER`: n8n keeps its database, key and community packages in `<it>/.n8n`. */
 	userFolder: string;
-	/** The editor and REST port; default the first free port from 5690. */
+	/** The editor and REST port; default the first free port from `$VELENTS_N8N_PORT`, else 5690. */
 	port?: number;
 	/** The task runners' broker port; default the next free port. */
 	brokerPort?: number;
@@ -41,6 +42,8 @@ export interface N8nServer {
 	/** What n8n builds production webhook URLs from (`N8N_WEBHOOK_URL`), with a trailing slash. */
 	readonly webhookBaseUrl: string;
 	readonly port: number;
+	/** n8n's major version (from the installation): what the REST client adapts to. */
+	readonly major: N8nInstallation['major'];
 	readonly userFolder: string;
 	readonly logFile: string;
 	/** Milliseconds from spawn to a usable REST API. */
@@ -54,10 +57,11 @@ export interface N8nServer {
 }
 
 /**
- * The settings the package needs from n8n 2.41, and why (also in the README):
+ * The settings the package needs from n8n 2.41 (and 1.123: what only one major knows comes from
+ * its profile, profile.ts), and why (also in the README):
  * - community packages are on and unverified ones allowed (this one is not on n8n's verified list);
- * - SSRF protection ON, with only 127.0.0.1 allowed: the nodes call the sandbox on loopback, which
- *   n8n's default blocked ranges include; this proves the nodes work in a hardened n8n too;
+ * - SSRF protection ON (2.x; 1.x has none), with only 127.0.0.1 allowed: the nodes call the sandbox
+ *   on loopback, which n8n's default blocked ranges include; this proves the nodes work in a hardened n8n too;
  * - `N8N_WEBHOOK_URL`: the base of the trigger's Production URL, which the sandbox posts events to;
  * - loopback only, no telemetry, no version checks, no templates (no network beyond the sandbox).
  */
@@ -88,8 +92,6 @@ export function n8nEnvironment(options: {
 		N8N_ENCRYPTION_KEY: 'n8n-nodes-velents-scratch-instance-not-a-secret',
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
-		N8N_SSRF_PROTECTION_ENABLED: 'true',
-		N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.1/32',
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 		N8N_TEMPLATES_ENABLED: 'false',
@@ -102,6 +104,7 @@ export function n8nEnvironment(options: {
 		DB_TYPE: 'sqlite',
 		N8N_LOG_LEVEL: 'info',
 		N8N_LOG_OUTPUT: 'console',
+		...n8nProfile(installation.major).environment,
 		...options.extra,
 	};
 }
@@ -129,11 +132,14 @@ child.on('exit', (code, signal) => {
 `;
 
 const DEFAULT_READY_TIMEOUT_MS = 240_000;
+/** Where the search for a free port starts when the caller names none (the compatibility run sets it). */
+export const PORT_ENV = 'VELENTS_N8N_PORT';
+const DEFAULT_PORT = 5690;
 const STOP_TIMEOUT_MS = 25_000;
 
 export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 	const log = options.log ?? ((line: string) => console.log(line));
-	const port = options.port ?? (await findFreePort(5690));
+	const port = options.port ?? (await findFreePort(Number(process.env[PORT_ENV]) || DEFAULT_PORT));
 	const brokerPort = options.brokerPort ?? (await findFreePort(port + 1, [port]));
 	const url = `http://127.0.0.1:${port}`;
 	const logFile = options.logFile ?? path.join(options.userFolder, 'n8n.log');
@@ -208,6 +214,7 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 		url,
 		webhookBaseUrl: `${url}/`,
 		port,
+		major: options.installation.major,
 		userFolder: options.userFolder,
 		logFile,
 		startMs: Date.now() - started,

@@ -18,7 +18,6 @@ import type { ImportedPlayground } from './playground';
 import { findFreePort, isPortFree } from './process';
 import { startN8n } from './server';
 import type { N8nServer } from './server';
-import { N8N_VERSION } from './version';
 
 export interface StackOptions {
 	/** Wiped, then used as n8n's user folder. */
@@ -71,7 +70,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 		if (!options.skipBuild) await timed(() => 'package built (npm run build)', buildPackage);
 		const installation = await timed(
 			(installed) =>
-				installed.installedNow ? `n8n ${N8N_VERSION} installed into ${installed.dir}` : `n8n ${N8N_VERSION} found in the cache (${installed.dir})`,
+				installed.installedNow
+					? `n8n ${installed.n8nVersion} installed into ${installed.dir}`
+					: `n8n ${installed.n8nVersion} found in the cache (${installed.dir})`,
 			() => ensureN8n({ log }),
 		);
 		sandbox = await timed(
