@@ -144,6 +144,19 @@ describe('errors a user can act on', () => {
 		expect(error.description).toContain('Validation failed');
 	});
 
+	it('422 with a field’s message as a lone text still lists it', async () => {
+		const { context } = setup([{ statusCode: 422, body: { message: 'Invalid.', errors: { phone: 'The phone is invalid.' } } }]);
+		const error = await failure(velentsRequest(context, 'support', createTicket));
+		expect(error.message).toBe('Velents rejected the data to create a ticket (422): phone: The phone is invalid.');
+	});
+
+	it('a success that is not JSON (a proxy page) is an error, never data', async () => {
+		const { context } = setup([{ statusCode: 200, body: '<html>Maintenance</html>' }]);
+		const error = await failure(velentsRequest(context, 'support', readTicket));
+		expect(error.message).toBe('Velents answered 200 to the request to read tickets, but not with JSON');
+		expect(error.description).toContain('Base URL');
+	});
+
 	it('400 says the request could not be read', async () => {
 		const { context } = setup([{ statusCode: 400, body: { message: 'Malformed JSON' } }]);
 		const error = await failure(velentsRequest(context, 'support', createTicket));

@@ -138,6 +138,15 @@ export async function velentsRequest<T>(
 
 		const { statusCode } = response;
 		if (statusCode >= 200 && statusCode < 300) {
+			if (typeof response.body === 'string' && response.body.trim() !== '') {
+				// A proxy or maintenance page, not Velents' JSON: never hand it on as data.
+				throw new NodeApiError(context.getNode(), { message: 'Not JSON' }, {
+					message: `Velents answered ${statusCode} to the request to ${request.action}, but not with JSON`,
+					description: 'Check the Base URL of the credential: it may point at something other than the Velents API.',
+					httpCode: String(statusCode),
+					itemIndex: request.itemIndex,
+				});
+			}
 			return unwrap<T>(response.body);
 		}
 		if (statusCode === 429 && rateLimitRetries < policy.maxRateLimitRetries) {
@@ -348,8 +357,10 @@ function describeStatus(
 
 /** Every field error of a 422, in both envelope shapes: `subject: The subject field is required.` */
 export function fieldErrors(body: ErrorBody): string {
-	return Object.entries(body.errors ?? {})
-		.map(([field, messages]) => `${field}: ${messages.join(' ')}`)
+	// A field's messages are documented as a list; a lone text is taken as one message, not dropped.
+	const errors: Record<string, unknown> = isRecord(body.errors) ? body.errors : {};
+	return Object.entries(errors)
+		.map(([field, messages]) => `${field}: ${[messages].flat().map(String).join(' ')}`)
 		.join('; ');
 }
 
