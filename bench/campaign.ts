@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { BATCH_LIMITS } from '../nodes/shared/contract';
 import { startSandbox } from '../sandbox/server';
 import type { CampaignVariant } from './campaign-worker';
+import { round } from './figures';
 
 const run = promisify(execFile);
 const TSX = path.join(__dirname, '..', 'node_modules', '.bin', 'tsx');
@@ -87,6 +88,3 @@ export async function benchCampaign(rows = 10_000): Promise<CampaignFigures> {
 	}
 }
 
-function round(value: number): number {
-	return Math.round(value * 100) / 100;
-}

@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { round } from './figures';
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..');
@@ -61,6 +62,3 @@ async function medianLoadMs(file?: string): Promise<number> {
 	return round(times[Math.floor(times.length / 2)]);
 }
 
-function round(value: number): number {
-	return Math.round(value * 100) / 100;
-}

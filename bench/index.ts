@@ -35,6 +35,7 @@ import { benchPacing } from './pacing';
 import type { PacingFigures, PacingSide } from './pacing';
 import { benchTrigger } from './trigger';
 import type { TriggerFigures } from './trigger';
+import { round } from './figures';
 
 const ROOT = path.join(__dirname, '..');
 const RESULTS_FILE = path.join(__dirname, 'results.json');
@@ -310,7 +311,7 @@ function evaluateTargets(suites: Results['suites']): Target[] {
 		targets.push({
 			suite: 'campaign',
 			name: 'Batch wall time within 1.5× the bare client',
-			value: round3(batch.ms / bareClient.ms),
+			value: round(batch.ms / bareClient.ms, 3),
 			target: '≤ 1.5',
 			met: batch.ms <= 1.5 * bareClient.ms,
 			note:
@@ -357,7 +358,7 @@ function evaluateTargets(suites: Results['suites']): Target[] {
 		targets.push({
 			suite: 'pacing',
 			name: 'Pacing: wall time within 1.1× the theoretical minimum',
-			value: round3(velents.wallMs / theoreticalMinMs),
+			value: round(velents.wallMs / theoreticalMinMs, 3),
 			target: '≤ 1.1',
 			met: velents.wallMs <= 1.1 * theoreticalMinMs,
 			note:
@@ -381,7 +382,7 @@ function evaluateTargets(suites: Results['suites']): Target[] {
 		targets.push({
 			suite: 'trigger',
 			name: 'Trigger: at least 0.9× the Webhook node’s throughput',
-			value: round3(velents.eventsPerSecond / webhook.eventsPerSecond),
+			value: round(velents.eventsPerSecond / webhook.eventsPerSecond, 3),
 			target: '≥ 0.9',
 			met: velents.eventsPerSecond >= 0.9 * webhook.eventsPerSecond,
 			note:
@@ -675,9 +676,6 @@ function rate(value: number): string {
 	return `${value.toFixed(1)}/s`;
 }
 
-function round3(value: number): number {
-	return Math.round(value * 1000) / 1000;
-}
 
 function times(value: number, digits = 2): string {
 	return `${value >= 0.1 ? value.toFixed(digits) : value.toPrecision(2)}×`;

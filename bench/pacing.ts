@@ -26,6 +26,7 @@ import type { ExecutionDetail, WorkflowEntity } from '../scripts/n8n/api';
 import type { WorkflowFile, WorkflowNode } from '../scripts/n8n/examples';
 import { sleep } from '../scripts/n8n/process';
 import type { BenchN8n } from './index';
+import { round } from './figures';
 
 /** n8n-core 2.41.1 `getRetryParams`: `maxTries || 3`, `waitBetweenTries || 1000`. */
 export const N8N_RETRY_DEFAULTS = { maxTries: 3, waitBetweenTriesMs: 1000 } as const;
@@ -322,6 +323,3 @@ export function parseFlatted(text: string): unknown {
 	return revive(0);
 }
 
-function round(value: number): number {
-	return Math.round(value * 100) / 100;
-}

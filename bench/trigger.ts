@@ -38,6 +38,7 @@ import type { WorkflowFile, WorkflowNode } from '../scripts/n8n/examples';
 import { sleep } from '../scripts/n8n/process';
 import { referenceEvent } from '../test/fixtures/events';
 import type { BenchN8n } from './index';
+import { round } from './figures';
 
 export interface TriggerOptions {
 	/** HTTP requests in flight at once. */
@@ -239,11 +240,11 @@ export async function benchTrigger(env: BenchN8n, options: Partial<TriggerOption
 			velents,
 			webhook,
 			webhookHeaderAuth,
-			throughputRatioHeaderAuth: round2(velents.eventsPerSecond / webhookHeaderAuth.eventsPerSecond),
-			throughputRatio: round2(velents.eventsPerSecond / webhook.eventsPerSecond),
-			answersRatio: round2(velents.answersPerSecond / webhook.answersPerSecond),
-			p50Ratio: round2(velents.p50Ms / webhook.p50Ms),
-			p99Ratio: round2(velents.p99Ms / webhook.p99Ms),
+			throughputRatioHeaderAuth: round(velents.eventsPerSecond / webhookHeaderAuth.eventsPerSecond),
+			throughputRatio: round(velents.eventsPerSecond / webhook.eventsPerSecond),
+			answersRatio: round(velents.answersPerSecond / webhook.answersPerSecond),
+			p50Ratio: round(velents.p50Ms / webhook.p50Ms),
+			p99Ratio: round(velents.p99Ms / webhook.p99Ms),
 		};
 	} finally {
 		watcher.stop();
@@ -276,11 +277,11 @@ function summarise(node: string, totals: Totals): TriggerSide {
 		executionsStarted: totals.started,
 		executionsFinished: totals.finished,
 		executionsSucceeded: totals.succeeded,
-		eventsPerSecond: round2((totals.events * 1000) / totals.processMs),
-		answersPerSecond: round2((totals.events * 1000) / totals.answerMs),
-		p50Ms: round2(percentile(sorted, 0.5)),
-		p99Ms: round2(percentile(sorted, 0.99)),
-		maxMs: round2(sorted[sorted.length - 1] ?? 0),
+		eventsPerSecond: round((totals.events * 1000) / totals.processMs),
+		answersPerSecond: round((totals.events * 1000) / totals.answerMs),
+		p50Ms: round(percentile(sorted, 0.5)),
+		p99Ms: round(percentile(sorted, 0.99)),
+		maxMs: round(sorted[sorted.length - 1] ?? 0),
 		processMs: Math.round(totals.processMs),
 		answerMs: Math.round(totals.answerMs),
 	};
@@ -553,6 +554,3 @@ class ExecutionWatcher {
 	}
 }
 
-function round2(value: number): number {
-	return Math.round(value * 100) / 100;
-}
