@@ -35,6 +35,7 @@ import { benchPacing } from './pacing';
 import type { PacingFigures, PacingSide } from './pacing';
 import { benchTrigger } from './trigger';
 import type { TriggerFigures } from './trigger';
+import { readScaleResults, renderScaleSection, withScaleSection } from '../scripts/scale/report';
 import { round } from './figures';
 
 const ROOT = path.join(__dirname, '..');
@@ -228,7 +229,7 @@ async function main(): Promise<void> {
 		targets: evaluateTargets(suites),
 	};
 	await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
-	await writeFile(REPORT_FILE, renderReport(results, new Set(only)));
+	await writeFile(REPORT_FILE, await withScaleOut(renderReport(results, new Set(only))));
 	process.stdout.write(`\n${renderTable(results, 'text', new Set(only))}\n`);
 	const missed = results.targets.filter((target) => !target.met);
 	for (const target of missed) process.stdout.write(`MISSED ${target.suite}: ${target.name}: ${target.note ?? ''}\n`);
@@ -252,7 +253,7 @@ async function reportOnly(): Promise<void> {
 	results.suitesRun = [...ranNow];
 	results.targets = evaluateTargets(results.suites);
 	await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
-	await writeFile(REPORT_FILE, renderReport(results, ranNow));
+	await writeFile(REPORT_FILE, await withScaleOut(renderReport(results, ranNow)));
 	process.stdout.write(`${renderTable(results, 'text', ranNow)}\n`);
 	for (const target of results.targets.filter((candidate) => !candidate.met)) {
 		process.stdout.write(`MISSED ${target.suite}: ${target.name}: ${target.note ?? ''}\n`);
@@ -574,6 +575,12 @@ function renderTable(results: Results, format: 'text' | 'markdown', ranNow: Read
 		}
 	}
 	return blocks.join('\n\n');
+}
+
+/** The scale test's section (`npm run scale-test`) is kept: rendered again from its own results file. */
+async function withScaleOut(report: string): Promise<string> {
+	const scale = await readScaleResults();
+	return scale ? withScaleSection(report, renderScaleSection(scale)) : report;
 }
 
 function renderReport(results: Results, ranNow: ReadonlySet<SuiteName>): string {

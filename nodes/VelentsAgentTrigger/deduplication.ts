@@ -1,9 +1,16 @@
 /**
  * Velents may deliver the same event twice. The trigger starts one execution per event: it keeps the
- * keys of the events it accepted recently, per workflow and node, in bounded memory.
+ * keys of the events it accepted recently, per workflow and node, in bounded memory, and checks and
+ * records a key in one synchronous step (no two requests can both pass).
  *
- * The memory is this process's: with several n8n processes receiving webhooks (queue mode with
- * webhook processors, multi-main), a repeat that reaches another process is not recognised.
+ * Across processes: the check runs where n8n receives production webhooks, before an execution is
+ * created. In queue mode that is the webhook processor (with `N8N_DISABLE_PRODUCTION_MAIN_PROCESS`,
+ * only it), so workers never see a repeat, however many there are; with ONE webhook processor every
+ * repeat is recognised (`npm run scale-test` measures it). A repeat that reaches another process
+ * (several webhook processors, multi-main, a restart in between) is not. n8n 2.41 offers a trigger
+ * nothing shared that would hold: its deduplication helpers are not available in `webhook()`, and
+ * both they and the workflow's static data are a read-modify-write of one database row without a
+ * lock, so two processes can both accept the same key, or overwrite each other's.
  */
 import { createHash } from 'crypto';
 

@@ -12,6 +12,8 @@
  * - `POST /rest/workflows/:id/run` {triggerToStartFrom: {name}} → {executionId}: a manual execution
  *   (1.x: {workflowData, triggerToStartFrom})
  * - `GET /rest/executions?filter={"workflowId":…}` → {results, count}; `GET /rest/executions/:id`
+ * - `POST /rest/executions/:id/retry` {loadWorkflow: false}: the executions list's "Retry with original
+ *   workflow" (an execution that failed or crashed; it resumes after the nodes that had finished)
  *
  * Every answer is `{data: …}`; every call has a timeout.
  */
@@ -198,6 +200,11 @@ export class N8nApi {
 
 	async getExecution(id: string): Promise<ExecutionDetail> {
 		return await this.request<ExecutionDetail>('GET', `/rest/executions/${encodeURIComponent(id)}`);
+	}
+
+	/** Retries a failed or crashed execution as the editor does; resolves when the retry has finished. */
+	async retryExecution(id: string): Promise<ExecutionSummary> {
+		return await this.request<ExecutionSummary>('POST', `/rest/executions/${encodeURIComponent(id)}/retry`, { loadWorkflow: false });
 	}
 
 	/** Polls until the execution has finished (any outcome); rejects after `timeoutMs`. */

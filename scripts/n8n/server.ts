@@ -1,6 +1,9 @@
 /**
  * Starts and stops a real n8n from the cache install, with a scratch user folder, on loopback only,
- * and waits until its REST API is usable (not only `/healthz`: migrations go on after that).
+ * and waits until it is usable: the main process (`n8n start`) until its REST API answers (not only
+ * `/healthz`: migrations go on after that); a queue-mode webhook processor (`n8n webhook`) or worker
+ * (`n8n worker`, with its health server on) until `/healthz/readiness` says its database and Redis
+ * are connected.
  *
  * n8n runs under a tiny supervisor (Node.js, in its own process group) that stops n8n when told
  * to, or when this process dies without telling it (its stdin closes): no n8n is ever left behind.
@@ -17,11 +20,23 @@ import type { N8nInstallation } from './install';
 import { findFreePort, killTree, seconds, sleep } from './process';
 import { n8nProfile } from './profile';
 
+/** Which n8n process: the main one, or (queue mode) a webhook processor or a worker. */
+export type N8nRole = 'main' | 'webhook' | 'worker';
+
+const ROLE_COMMANDS: Record<N8nRole, string> = { main: 'start', webhook: 'webhook', worker: 'worker' };
+
 export interface StartN8nOptions {
 	installation: N8nInstallation;
+	/** Default `main`. */
+	role?: N8nRole;
+	/** More arguments for n8n's command (`--concurrency=10` for a worker). */
+	args?: readonly string[];
 	/** `N8N_USER_FOLDER`: n8n keeps its database, key and community packages in `<it>/.n8n`. */
 	userFolder: string;
-	/** The editor and REST port; default the first free port from `$VELENTS_N8N_PORT`, else 5690. */
+	/**
+	 * The port the process serves HTTP on (a worker: its health server); default the first free port
+	 * from `$VELENTS_N8N_PORT`, else 5690.
+	 */
 	port?: number;
 	/** The task runners' broker port; default the next free port. */
 	brokerPort?: number;
@@ -42,6 +57,7 @@ export interface N8nServer {
 	/** What n8n builds production webhook URLs from (`N8N_WEBHOOK_URL`), with a trailing slash. */
 	readonly webhookBaseUrl: string;
 	readonly port: number;
+	readonly role: N8nRole;
 	/** n8n's major version (from the installation): what the REST client adapts to. */
 	readonly major: N8nInstallation['major'];
 	readonly userFolder: string;
@@ -52,8 +68,14 @@ export interface N8nServer {
 	readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 	/** The last lines of n8n's log. */
 	logTail(lines?: number): Promise<string>;
-	/** Stops n8n (gracefully, then by force) and everything it started. Idempotent. */
+	/**
+	 * Stops n8n and everything it started: one SIGTERM, which n8n answers with its graceful shutdown
+	 * (a worker finishes its running executions, up to `N8N_GRACEFUL_SHUTDOWN_TIMEOUT`), then by force.
+	 * Idempotent.
+	 */
 	stop(): Promise<void>;
+	/** Kills n8n and everything it started at once (SIGKILL to its process group): a crash. */
+	kill(): Promise<void>;
 }
 
 /**
@@ -70,9 +92,15 @@ export function n8nEnvironment(options: {
 	userFolder: string;
 	port: number;
 	brokerPort: number;
+	role?: N8nRole;
 	extra?: NodeJS.ProcessEnv;
 }): NodeJS.ProcessEnv {
 	const { installation, userFolder, port, brokerPort } = options;
+	// A worker serves no editor: its HTTP port is the health server's (off unless asked for).
+	const workerHealth: NodeJS.ProcessEnv =
+		options.role === 'worker'
+			? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' }
+			: {};
 	const base = `http://127.0.0.1:${port}/`;
 	return {
 		...cleanNpmEnv(),
@@ -105,11 +133,15 @@ export function n8nEnvironment(options: {
 		N8N_LOG_LEVEL: 'info',
 		N8N_LOG_OUTPUT: 'console',
 		...n8nProfile(installation.major).environment,
+		...workerHealth,
 		...options.extra,
 	};
 }
 
-/** Stops n8n when told (SIGTERM/SIGINT/SIGHUP) or when its parent is gone (stdin closed). */
+/**
+ * Stops n8n when told (SIGTERM/SIGINT/SIGHUP) or when its parent is gone (stdin closed); kills what
+ * is left 5 s after n8n's own graceful shutdown timeout.
+ */
 const SUPERVISOR = `
 const { spawn } = require('node:child_process');
 const child = spawn(process.execPath, process.argv.slice(1), { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -119,7 +151,7 @@ const stop = () => {
 	if (stopping) return;
 	stopping = true;
 	child.kill('SIGTERM');
-	setTimeout(killGroup, 15000).unref();
+	setTimeout(killGroup, (Number(process.env.N8N_GRACEFUL_SHUTDOWN_TIMEOUT) || 10) * 1000 + 5000).unref();
 };
 process.stdin.on('data', () => {});
 process.stdin.on('end', stop);
@@ -135,7 +167,8 @@ const DEFAULT_READY_TIMEOUT_MS = 240_000;
 /** Where the search for a free port starts when the caller names none (the compatibility run sets it). */
 export const PORT_ENV = 'VELENTS_N8N_PORT';
 const DEFAULT_PORT = 5690;
-const STOP_TIMEOUT_MS = 25_000;
+/** How long a stop may take beyond n8n's graceful shutdown timeout. */
+const STOP_MARGIN_MS = 15_000;
 
 export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 	const log = options.log ?? ((line: string) => console.log(line));
@@ -146,9 +179,12 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 	await mkdir(options.userFolder, { recursive: true });
 	await mkdir(path.dirname(logFile), { recursive: true });
 
-	const env = n8nEnvironment({ installation: options.installation, userFolder: options.userFolder, port, brokerPort, extra: options.env });
+	const role = options.role ?? 'main';
+	const env = n8nEnvironment({ installation: options.installation, userFolder: options.userFolder, port, brokerPort, role, extra: options.env });
+	const stopTimeoutMs = (Number(env.N8N_GRACEFUL_SHUTDOWN_TIMEOUT) || 10) * 1000 + STOP_MARGIN_MS;
 	const started = Date.now();
-	const child: ChildProcess = spawn(options.installation.nodeBinary, ['-e', SUPERVISOR, options.installation.n8nBin, 'start'], {
+	const command = [options.installation.n8nBin, ROLE_COMMANDS[role], ...(options.args ?? [])];
+	const child: ChildProcess = spawn(options.installation.nodeBinary, ['-e', SUPERVISOR, ...command], {
 		cwd: options.userFolder,
 		env,
 		stdio: ['pipe', 'pipe', 'pipe'],
@@ -189,11 +225,11 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 				const timedOut = await Promise.race([
 					exited.then(() => false),
 					new Promise<boolean>((resolve) => {
-						timer = setTimeout(() => resolve(true), STOP_TIMEOUT_MS);
+						timer = setTimeout(() => resolve(true), stopTimeoutMs);
 					}),
 				]);
 				clearTimeout(timer);
-				if (timedOut) log(`n8n did not stop within ${seconds(STOP_TIMEOUT_MS)}; killing it.`);
+				if (timedOut) log(`n8n did not stop within ${seconds(stopTimeoutMs)}; killing it.`);
 			}
 			killTree(child.pid, 'SIGKILL'); // whatever is left in its process group (task runners)
 			process.off('exit', safetyNet);
@@ -201,9 +237,19 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 		})();
 		return stopped;
 	};
+	const kill = (): Promise<void> => {
+		stopped ??= (async () => {
+			child.stdin?.end();
+			killTree(child.pid, 'SIGKILL');
+			await exited;
+			process.off('exit', safetyNet);
+			await new Promise<void>((resolve) => output.end(() => resolve()));
+		})();
+		return stopped;
+	};
 
 	try {
-		await waitUntilReady(url, exited, options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
+		await waitUntilReady(url, role, exited, options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
 	} catch (error) {
 		await stop();
 		const tail = await logTail();
@@ -214,6 +260,7 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 		url,
 		webhookBaseUrl: `${url}/`,
 		port,
+		role,
 		major: options.installation.major,
 		userFolder: options.userFolder,
 		logFile,
@@ -221,12 +268,17 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 		exited,
 		logTail,
 		stop,
+		kill,
 	};
 }
 
-/** `/healthz/readiness` answers 200 once the database is migrated and n8n is fully started. */
+/**
+ * `/healthz/readiness` answers 200 once the database is migrated and n8n is fully started (a worker:
+ * its database and Redis connected); the main process must also serve its REST API.
+ */
 async function waitUntilReady(
 	url: string,
+	role: N8nRole,
 	exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>,
 	timeoutMs: number,
 ): Promise<void> {
@@ -241,7 +293,7 @@ async function waitUntilReady(
 			throw new Error(`n8n exited before it was ready (${code ?? signal}).`);
 		}
 		if (Date.now() > deadline) throw new Error(`n8n was not ready after ${seconds(timeoutMs)}.`);
-		if ((await status(`${url}/healthz/readiness`)) === 200 && (await status(`${url}/rest/settings`)) === 200) return;
+		if ((await status(`${url}/healthz/readiness`)) === 200 && (role !== 'main' || (await status(`${url}/rest/settings`)) === 200)) return;
 		await sleep(500);
 	}
 }
