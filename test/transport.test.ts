@@ -7,6 +7,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { velentsRequest, velentsRequestAllPages, type VelentsRequest } from '../nodes/shared/transport';
 import { fakeContext, rateHeaders, type ScriptedAnswer } from './helpers/fakeHttp';
+import { createExecuteContext } from './helpers/mockContext';
 
 // A virtual clock: `sleep` advances it instead of waiting, so waits are measured exactly.
 const mockClock = { now: 1_000_000, slept: [] as number[] };
@@ -239,6 +240,33 @@ describe('rate limits', () => {
 		expect(sent).toHaveLength(5);
 		expect(mockClock.slept).toEqual([window]);
 		expect(mockClock.now - started).toBe(window);
+	});
+
+	it('answers that arrive out of order never give budget back: the next request waits for the next window', async () => {
+		// Three requests in flight at once; the server answers them in the order it processed them
+		// (2, 1, 0 left), but they arrive last first. The window is spent: the fifth request must wait.
+		const answers = new Map<number, (left: number) => void>();
+		let calls = 0;
+		const { context } = createExecuteContext({
+			credentials: { baseUrl: `http://velents-${++server}.test` },
+			http: () => {
+				const call = calls++;
+				if (call === 0) return { statusCode: 201, headers: rateHeaders(30, 3), body: { data: {} } };
+				if (call === 4) return { statusCode: 201, headers: rateHeaders(30, 29), body: { data: {} } };
+				return new Promise((resolve) => answers.set(call, (left) => resolve({ statusCode: 201, headers: rateHeaders(30, left), body: { data: {} } })));
+			},
+		});
+		mockClock.slept = [];
+		await velentsRequest(context, 'support', createTicket);
+		const concurrent = [1, 2, 3].map(() => velentsRequest(context, 'support', createTicket));
+		while (answers.size < 3) await Promise.resolve();
+		for (const [call, left] of [[3, 0], [2, 1], [1, 2]]) {
+			answers.get(call)?.(left);
+			await concurrent[call - 1];
+		}
+		await velentsRequest(context, 'support', createTicket);
+		expect(calls).toBe(5);
+		expect(mockClock.slept).toEqual([60_000]);
 	});
 
 	it('uses the window length of the credential (a time-scaled sandbox)', async () => {

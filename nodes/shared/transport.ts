@@ -60,7 +60,11 @@ export interface TransportOptions {
 	maxRetries: number;
 	/** First backoff delay; it doubles with each retry. */
 	retryDelayMs: number;
-	/** 429s in a row for one request before giving up. */
+	/**
+	 * 429s in a row for one request before giving up. A 429 was not processed, so sending again is
+	 * safe; workers sharing a token each pace by the same headers and can both spend what is left of a
+	 * window, so one request may lose a few windows in a row before it gets through.
+	 */
 	maxRateLimitRetries: number;
 }
 
@@ -68,7 +72,7 @@ export const DEFAULT_TRANSPORT_OPTIONS: TransportOptions = {
 	maxWaitSeconds: 180,
 	maxRetries: 3,
 	retryDelayMs: 1000,
-	maxRateLimitRetries: 5,
+	maxRateLimitRetries: 10,
 };
 
 interface Credentials {
@@ -86,6 +90,8 @@ interface HttpResponse {
 interface RateBudget {
 	remaining?: number;
 	windowEndsAt: number;
+	/** Requests sent so far: how many were sent after a given one, so how far its answer may lag. */
+	sent: number;
 }
 
 const budgets = new Map<string, RateBudget>();
@@ -120,6 +126,7 @@ export async function velentsRequest<T>(
 	for (;;) {
 		await waitForBudget(context, budget, policy, request);
 		let response: HttpResponse;
+		const sequence = budget.sent++;
 		try {
 			response = (await context.helpers.httpRequestWithAuthentication.call(
 				context,
@@ -134,7 +141,7 @@ export async function velentsRequest<T>(
 			}
 			throw networkError(context, request, code);
 		}
-		observeBudget(budget, response.headers, windowMs);
+		observeBudget(budget, response.headers, windowMs, budget.sent - sequence - 1);
 
 		const { statusCode } = response;
 		if (statusCode >= 200 && statusCode < 300) {
@@ -219,7 +226,7 @@ function budgetFor(context: RequestContext, credentialType: string, credentials:
 	const key = `${credentialType}:${credentialId}:${credentials.baseUrl ?? ''}`;
 	let budget = budgets.get(key);
 	if (!budget) {
-		budget = { windowEndsAt: 0 };
+		budget = { windowEndsAt: 0, sent: 0 };
 		budgets.set(key, budget);
 	}
 	return budget;
@@ -256,19 +263,24 @@ async function waitForBudget(
 }
 
 /**
- * The server's headers are the truth. A window that was spent and now has room again, or the first
- * sight of a window, starts a new estimate of its end: now + the window length is a safe upper bound.
+ * The server's headers are the truth, but the answers to concurrent requests (the executions of one
+ * worker share the budget) arrive in any order: an answer may be higher than the estimate by as many
+ * requests as this process sent after it (`lag`), and must not give that budget back, so within a
+ * window the estimate only goes down. A window is new once the estimate of its end has passed, or
+ * when an answer is higher than its lag explains (the server's window ended earlier than estimated);
+ * its end is then estimated at now + the window length, a safe upper bound.
  */
-function observeBudget(budget: RateBudget, headers: Record<string, unknown>, windowMs: number): void {
+function observeBudget(budget: RateBudget, headers: Record<string, unknown>, windowMs: number, lag: number): void {
 	const remaining = numberHeader(headers, RATE_LIMIT.remainingHeader);
 	if (remaining === undefined) return;
 	const now = Date.now();
-	const newWindow =
-		now >= budget.windowEndsAt ||
-		(budget.remaining !== undefined && remaining > budget.remaining + 1) ||
-		remaining === (numberHeader(headers, RATE_LIMIT.limitHeader) ?? Infinity) - 1;
-	if (newWindow) budget.windowEndsAt = now + windowMs;
-	budget.remaining = remaining;
+	const estimate = budget.remaining;
+	if (now >= budget.windowEndsAt || estimate === undefined || remaining > estimate + lag) {
+		budget.windowEndsAt = now + windowMs;
+		budget.remaining = remaining;
+		return;
+	}
+	budget.remaining = Math.min(estimate, remaining);
 }
 
 function retryAfterMs(headers: Record<string, unknown>): number | undefined {

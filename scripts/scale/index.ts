@@ -36,9 +36,9 @@ import type { ScaleResults } from './report';
 import { TIME_SCALE, runScenario } from './scenario';
 import type { ScenarioResult, ScenarioSpec } from './scenario';
 
-/** A Support limit no run reaches, and a slow answer: the follow-ups then hold their workers ~1 s each. */
+/** A Support limit no run reaches, and a slow answer: each follow-up then holds a worker's slot ~2 s. */
 const UNTHROTTLED_LIMIT = 1_000_000;
-const SLOW_API_MS = 500;
+const SLOW_API_MS = 1000;
 const WORKERS = 2;
 const WORKER_CONCURRENCY = 10;
 
