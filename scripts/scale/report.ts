@@ -8,6 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import { round } from '../../bench/figures';
+import { seconds } from '../n8n/process';
 import type { ScenarioResult } from './scenario';
 
 export interface ScaleResults {
@@ -95,8 +96,4 @@ ${rows.join('\n')}
 
 Two workers against one, side by side in this run: follow-ups per second ${ratio('clean', 'clean-1-worker', (result) => result.timing.followUpsPerSecond)} at the Support limit,
 ${ratio('slow-api', 'slow-api-1-worker', (result) => result.timing.followUpsPerSecond)} against the slow API; events per second through the webhook processor ${ratio('clean', 'clean-1-worker', (result) => result.deliveries.perSecond)}.`;
-}
-
-function seconds(ms: number): string {
-	return `${(ms / 1000).toFixed(1)} s`;
 }

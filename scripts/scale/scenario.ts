@@ -10,6 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 
+import { round } from '../../bench/figures';
 import { AGENT_PATHS, SUPPORT_PATHS } from '../../nodes/shared/contract';
 import type { Sandbox, SandboxConfigPatch } from '../../sandbox/server';
 import type { CredentialEntity, N8nApi } from '../n8n/api';
@@ -491,9 +492,4 @@ export function scenarioChecks(
 			`${result.support.requests} Support requests, ${result.support.rateLimited} answered 429 and sent again; ${result.support.failedOnRateLimit} executions failed on a 429`,
 		),
 	];
-}
-
-function round(value: number, digits: number): number {
-	const factor = 10 ** digits;
-	return Math.round(value * factor) / factor;
 }
