@@ -1,4 +1,4 @@
-/** Small child-process helpers shared by the install, the server and the dev mode. */
+/** Small child-process helpers shared by the install, the server, the dev mode and the scale test. */
 import { spawn } from 'node:child_process';
 import type { SpawnOptions } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
@@ -123,4 +123,27 @@ export function seconds(ms: number): string {
 
 export function sleep(ms: number): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Starts a server in its own process group and returns how to stop it: `stopSignal` first (its own
+ * clean shutdown), SIGKILL to the group after `graceMs`. Killed too if this process exits first.
+ */
+export function spawnDaemon(
+	command: string,
+	args: readonly string[],
+	options: { stopSignal: NodeJS.Signals; graceMs: number },
+): { stop(): Promise<void> } {
+	const server = spawn(command, [...args], { stdio: 'ignore', detached: process.platform !== 'win32' });
+	const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+	const safetyNet = (): void => killTree(server.pid, 'SIGKILL');
+	process.once('exit', safetyNet);
+	return {
+		async stop(): Promise<void> {
+			killTree(server.pid, options.stopSignal);
+			await Promise.race([exited, sleep(options.graceMs)]);
+			killTree(server.pid, 'SIGKILL');
+			process.off('exit', safetyNet);
+		},
+	};
 }

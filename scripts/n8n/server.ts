@@ -215,6 +215,13 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 			return '';
 		}
 	};
+	/** Kills whatever is left in its process group (task runners too) and closes the log. */
+	const release = async (): Promise<void> => {
+		killTree(child.pid, 'SIGKILL');
+		await exited;
+		process.off('exit', safetyNet);
+		await new Promise<void>((resolve) => output.end(() => resolve()));
+	};
 	const stop = (): Promise<void> => {
 		stopped ??= (async () => {
 			child.stdin?.end();
@@ -231,19 +238,14 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 				clearTimeout(timer);
 				if (timedOut) log(`n8n did not stop within ${seconds(stopTimeoutMs)}; killing it.`);
 			}
-			killTree(child.pid, 'SIGKILL'); // whatever is left in its process group (task runners)
-			process.off('exit', safetyNet);
-			await new Promise<void>((resolve) => output.end(() => resolve()));
+			await release();
 		})();
 		return stopped;
 	};
 	const kill = (): Promise<void> => {
 		stopped ??= (async () => {
 			child.stdin?.end();
-			killTree(child.pid, 'SIGKILL');
-			await exited;
-			process.off('exit', safetyNet);
-			await new Promise<void>((resolve) => output.end(() => resolve()));
+			await release();
 		})();
 		return stopped;
 	};

@@ -5,13 +5,12 @@
  *
  * PostgreSQL refuses to run as root: as root, the cluster is made and run as Debian's `postgres` user.
  */
-import { spawn } from 'node:child_process';
 import { chownSync, mkdtempSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
-import { findFreePort, killTree, run, sleep } from '../n8n/process';
+import { findFreePort, run, sleep, spawnDaemon } from '../n8n/process';
 import { aptInstall, isRoot, onPath, postgresBinDir } from './debian';
 
 export interface Postgres {
@@ -53,10 +52,8 @@ export async function startPostgres(options: { log: (line: string) => void; port
 		'-c', 'full_page_writes=off',
 		'-c', 'max_connections=200',
 	]);
-	const server = spawn(command, args, { stdio: 'ignore', detached: true });
-	const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
-	const safetyNet = (): void => killTree(server.pid, 'SIGKILL');
-	process.once('exit', safetyNet);
+	// SIGINT is PostgreSQL's fast shutdown.
+	const server = spawnDaemon(command, args, { stopSignal: 'SIGINT', graceMs: 15_000 });
 
 	const psql = path.join(bin, 'psql');
 	const query = async (sql: string, database = DATABASE): Promise<string[][]> => {
@@ -69,10 +66,7 @@ export async function startPostgres(options: { log: (line: string) => void; port
 			.map((line) => line.split('\t'));
 	};
 	const stop = async (): Promise<void> => {
-		killTree(server.pid, 'SIGINT'); // PostgreSQL's fast shutdown
-		await Promise.race([exited, sleep(15_000)]);
-		killTree(server.pid, 'SIGKILL');
-		process.off('exit', safetyNet);
+		await server.stop();
 		await rm(root, { recursive: true, force: true });
 	};
 

@@ -1,8 +1,7 @@
 /** A scratch Redis for n8n's queue mode: a loopback port, nothing saved to disk. */
-import { spawn } from 'node:child_process';
 import net from 'node:net';
 
-import { findFreePort, killTree, sleep } from '../n8n/process';
+import { findFreePort, sleep, spawnDaemon } from '../n8n/process';
 import { aptInstall, onPath } from './debian';
 
 export interface Redis {
@@ -19,19 +18,11 @@ export async function startRedis(options: { log: (line: string) => void; port?: 
 		binary = onPath('redis-server') ?? '/usr/bin/redis-server';
 	}
 	const port = options.port ?? (await findFreePort(56379));
-	const server = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], {
-		stdio: 'ignore',
-		detached: true,
+	const server = spawnDaemon(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], {
+		stopSignal: 'SIGTERM',
+		graceMs: 10_000,
 	});
-	const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
-	const safetyNet = (): void => killTree(server.pid, 'SIGKILL');
-	process.once('exit', safetyNet);
-	const stop = async (): Promise<void> => {
-		killTree(server.pid, 'SIGTERM');
-		await Promise.race([exited, sleep(10_000)]);
-		killTree(server.pid, 'SIGKILL');
-		process.off('exit', safetyNet);
-	};
+	const stop = (): Promise<void> => server.stop();
 
 	const deadline = Date.now() + READY_TIMEOUT_MS;
 	while (!(await answersPing(port))) {

@@ -264,6 +264,7 @@ async function injectFault(env: ScenarioEnvironment, spec: ScenarioSpec, followU
 	// The fault lands while follow-ups are running (for at most a few seconds more of waiting).
 	let running = await executionIds(postgres, followUpId, "status = 'running'");
 	for (const waitUntil = Date.now() + 5000; running.length < MIN_RUNNING_AT_FAULT && Date.now() < waitUntil; ) {
+		await sleep(100);
 		running = await executionIds(postgres, followUpId, "status = 'running'");
 	}
 	const worker = cluster.workers.get('worker-1');
@@ -278,8 +279,9 @@ async function injectFault(env: ScenarioEnvironment, spec: ScenarioSpec, followU
 	const restartStarted = Date.now();
 	await cluster.startWorker('worker-1');
 	const restartMs = Date.now() - restartStarted;
-	log(`  ${spec.name}: worker-1 ${fault.kind === 'kill' ? 'killed' : `stopped in ${stoppedMs} ms`}, down ${Date.now() - downStarted - restartMs} ms, ready again after ${restartMs} ms`);
-	return { at, runningInCluster: running.length, workerDownMs: Date.now() - downStarted - restartMs, restartMs };
+	const workerDownMs = restartStarted - downStarted;
+	log(`  ${spec.name}: worker-1 ${fault.kind === 'kill' ? 'killed' : `stopped in ${stoppedMs} ms`}, down ${workerDownMs} ms, ready again after ${restartMs} ms`);
+	return { at, runningInCluster: running.length, workerDownMs, restartMs };
 }
 
 // ---------------------------------------------------------------- n8n's records
@@ -317,22 +319,24 @@ async function waitForExecutions(postgres: Postgres, workflowId: string, count: 
 
 // ---------------------------------------------------------------- figures and checks
 
-function startedExecution(responseBody: string | null): boolean {
+/** The trigger's answer to a delivery: `{received, ignored?}`, or null when it is not that. */
+function triggerAnswer(responseBody: string | null): { received?: unknown; ignored?: unknown } | null {
 	try {
-		const body = JSON.parse(responseBody ?? '') as { received?: unknown; ignored?: unknown };
-		return body.received === true && body.ignored === undefined;
-	} catch {
-		return false;
-	}
-}
-
-function ignoredAs(responseBody: string | null): string | null {
-	try {
-		const body = JSON.parse(responseBody ?? '') as { ignored?: unknown };
-		return typeof body.ignored === 'string' ? body.ignored : null;
+		const body: unknown = JSON.parse(responseBody ?? '');
+		return typeof body === 'object' && body !== null ? body : null;
 	} catch {
 		return null;
 	}
+}
+
+function startedExecution(responseBody: string | null): boolean {
+	const answer = triggerAnswer(responseBody);
+	return answer?.received === true && answer.ignored === undefined;
+}
+
+function ignoredAs(responseBody: string | null): string | null {
+	const ignored = triggerAnswer(responseBody)?.ignored;
+	return typeof ignored === 'string' ? ignored : null;
 }
 
 function elapsed(from: string | null, to: string | null): number {
