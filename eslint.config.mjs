@@ -21,7 +21,10 @@ export default [
 
 	// typescript-estree parses `.json` as a JSON expression, which the package.json rules walk.
 	// (.js stays on espree, as in the scanner.)
-	{ files: ['package.json', 'nodes/**/*.{ts,json}', 'credentials/**/*.{ts,json}'], languageOptions: { parser: tsParser } },
+	{
+		files: ['package.json', 'nodes/**/*.{ts,json}', 'credentials/**/*.{ts,json}'],
+		languageOptions: { parser: tsParser },
+	},
 
 	{ ...recommended, files: SHIPPED },
 	{ files: SHIPPED, rules: { 'no-console': 'error' } },

@@ -33,7 +33,11 @@ const credentialsFor = (url: string) => ({
 /** Loads the package and warms the engine with a read, so that the timed run measures the run only. */
 async function warmUp(url: string): Promise<void> {
 	const { linearWorkflow, runFlow } = await engine();
-	const workflow = linearWorkflow({ name: 'Warm Up', type: 'n8n-nodes-velents.velentsAgent', parameters: { operation: 'getConfiguration' } });
+	const workflow = linearWorkflow({
+		name: 'Warm Up',
+		type: 'n8n-nodes-velents.velentsAgent',
+		parameters: { operation: 'getConfiguration' },
+	});
 	await runFlow(workflow, credentialsFor(url));
 }
 
@@ -121,7 +125,9 @@ function post(agent: http.Agent, url: string, body: unknown): Promise<void> {
 			(response) => {
 				response.resume();
 				response.on('end', () =>
-					response.statusCode && response.statusCode < 300 ? resolve() : reject(new Error(`HTTP ${response.statusCode}`)),
+					response.statusCode && response.statusCode < 300
+						? resolve()
+						: reject(new Error(`HTTP ${response.statusCode}`)),
 				);
 			},
 		);
@@ -141,7 +147,12 @@ async function main(): Promise<void> {
 			? await viaBareClient(url, rows)
 			: variant === 'node-dispatch'
 				? await viaNode('dispatch', url, rows)
-				: await viaNode('batch', url, rows, variant === 'node-batch-automap' ? 'automatic' : 'expressions');
+				: await viaNode(
+						'batch',
+						url,
+						rows,
+						variant === 'node-batch-automap' ? 'automatic' : 'expressions',
+					);
 	const ms = Number(process.hrtime.bigint() - started) / 1e6;
 	const peakRssMb = process.resourceUsage().maxRSS / 1024;
 	process.stdout.write(`${JSON.stringify({ ms, peakRssMb, baselineRssMb, items: output })}\n`);

@@ -43,20 +43,29 @@ export interface CampaignFigures {
 export async function benchCampaign(rows = 10_000): Promise<CampaignFigures> {
 	// No rate limit in the way: this measures the work, not the pacing (bench/pacing.ts does that).
 	const sandbox = await startSandbox({ rateLimit: { limit: 1_000_000 } });
-	const scenario = async (variant: CampaignVariant, count: number, path: string): Promise<ScenarioFigures> => {
+	const scenario = async (
+		variant: CampaignVariant,
+		count: number,
+		path: string,
+	): Promise<ScenarioFigures> => {
 		sandbox.reset();
 		sandbox.configure({ rateLimit: { limit: 1_000_000 } });
-		const { stdout } = await run(TSX, [__dirname + '/campaign-worker.ts', variant, sandbox.url, String(count)], {
-			maxBuffer: 1 << 20,
-			timeout: 15 * 60_000,
-		});
+		const { stdout } = await run(
+			TSX,
+			[__dirname + '/campaign-worker.ts', variant, sandbox.url, String(count)],
+			{
+				maxBuffer: 1 << 20,
+				timeout: 15 * 60_000,
+			},
+		);
 		const figures = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as {
 			ms: number;
 			peakRssMb: number;
 			baselineRssMb: number;
 			items: number;
 		};
-		if (figures.items !== count) throw new Error(`${variant}: ${count} rows gave ${figures.items} items`);
+		if (figures.items !== count)
+			throw new Error(`${variant}: ${count} rows gave ${figures.items} items`);
 		return {
 			rows: count,
 			calls: sandbox.requests({ method: 'POST', path }).length,
@@ -87,4 +96,3 @@ export async function benchCampaign(rows = 10_000): Promise<CampaignFigures> {
 		await sandbox.close();
 	}
 }
-

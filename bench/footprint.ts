@@ -27,8 +27,14 @@ export interface FootprintFigures {
 export async function benchFootprint(): Promise<FootprintFigures> {
 	const folder = await mkdtemp(path.join(tmpdir(), 'velents-pack-'));
 	try {
-		const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', folder], { cwd: ROOT });
-		const [packed] = JSON.parse(stdout) as Array<{ size: number; unpackedSize: number; entryCount: number }>;
+		const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', folder], {
+			cwd: ROOT,
+		});
+		const [packed] = JSON.parse(stdout) as Array<{
+			size: number;
+			unpackedSize: number;
+			entryCount: number;
+		}>;
 		const manifest = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as {
 			n8n: { nodes: string[]; credentials: string[] };
 		};
@@ -61,4 +67,3 @@ async function medianLoadMs(file?: string): Promise<number> {
 	times.sort((a, b) => a - b);
 	return round(times[Math.floor(times.length / 2)]);
 }
-

@@ -127,16 +127,25 @@ export function parseOnly(argv: readonly string[]): SuiteName[] {
 	const index = argv.findIndex((arg) => arg === '--only' || arg.startsWith('--only='));
 	if (index < 0) return [...SUITES];
 	const value = argv[index].includes('=') ? argv[index].slice('--only='.length) : argv[index + 1];
-	const wanted = (value ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+	const wanted = (value ?? '')
+		.split(',')
+		.map((name) => name.trim())
+		.filter(Boolean);
 	const unknown = wanted.filter((name) => !(SUITES as readonly string[]).includes(name));
 	if (wanted.length === 0 || unknown.length > 0) {
-		throw new UsageError(`--only takes a comma-separated list of ${SUITES.join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}.`);
+		throw new UsageError(
+			`--only takes a comma-separated list of ${SUITES.join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}.`,
+		);
 	}
 	return SUITES.filter((suite) => wanted.includes(suite));
 }
 
-export async function startBenchN8n(log: (line: string) => void): Promise<BenchN8n & { stop(): Promise<void> }> {
-	const scratch = await mkdtemp(path.join(existsSync(MEMORY_FOLDER) ? MEMORY_FOLDER : os.tmpdir(), 'velents-bench-n8n-'));
+export async function startBenchN8n(
+	log: (line: string) => void,
+): Promise<BenchN8n & { stop(): Promise<void> }> {
+	const scratch = await mkdtemp(
+		path.join(existsSync(MEMORY_FOLDER) ? MEMORY_FOLDER : os.tmpdir(), 'velents-bench-n8n-'),
+	);
 	let sandbox: Sandbox | null = null;
 	let server: N8nServer | null = null;
 	let stopped: Promise<void> | null = null;
@@ -150,12 +159,18 @@ export async function startBenchN8n(log: (line: string) => void): Promise<BenchN
 	};
 	try {
 		const installation = await ensureN8n({ log });
-		sandbox = await startSandbox({ port: 0, rateLimit: { limit: 30, windowSeconds: 60 }, timeScale: 60 });
+		sandbox = await startSandbox({
+			port: 0,
+			rateLimit: { limit: 30, windowSeconds: 60 },
+			timeScale: 60,
+		});
 		const userFolder = path.join(scratch, 'user');
 		await installCommunityPackage(userFolder, await packPackage(path.join(scratch, 'pack')));
 		const started = Date.now();
 		server = await startN8n({ installation, userFolder, port: await findFreePort(N8N_PORT), log });
-		log(`n8n ${installation.n8nVersion} started on ${server.url} in ${seconds(Date.now() - started)}`);
+		log(
+			`n8n ${installation.n8nVersion} started on ${server.url} in ${seconds(Date.now() - started)}`,
+		);
 		const api = await ownerSession(server, PLAYGROUND_OWNER);
 		return { installation, server, api, sandbox, owner: PLAYGROUND_OWNER, stop };
 	} catch (error) {
@@ -171,7 +186,11 @@ async function main(): Promise<void> {
 	const began = Date.now();
 	const machine = describeMachine(null);
 	const ran: { [K in SuiteName]?: SuiteResult<K> } = {};
-	const suite = async <K extends SuiteName>(name: K, work: () => Promise<SuiteDetails[K]>, at: () => Machine): Promise<void> => {
+	const suite = async <K extends SuiteName>(
+		name: K,
+		work: () => Promise<SuiteDetails[K]>,
+		at: () => Machine,
+	): Promise<void> => {
 		log(`${name}…`);
 		const started = Date.now();
 		const details = await work();
@@ -187,7 +206,12 @@ async function main(): Promise<void> {
 		log(`${name} done in ${seconds(durationMs)}`);
 	};
 
-	if (only.includes('campaign')) await suite('campaign', () => benchCampaign(), () => machine);
+	if (only.includes('campaign'))
+		await suite(
+			'campaign',
+			() => benchCampaign(),
+			() => machine,
+		);
 
 	if (only.includes('pacing') || only.includes('trigger')) {
 		const env = await startBenchN8n(log);
@@ -211,11 +235,18 @@ async function main(): Promise<void> {
 		}
 	}
 
-	if (only.includes('footprint')) await suite('footprint', () => benchFootprint(), () => machine);
+	if (only.includes('footprint'))
+		await suite(
+			'footprint',
+			() => benchFootprint(),
+			() => machine,
+		);
 
 	const previous = await readPrevious();
 	const kept = Object.fromEntries(
-		Object.entries(previous?.suites ?? {}).filter(([name, result]) => result && result.schema === SCHEMA[name as SuiteName]),
+		Object.entries(previous?.suites ?? {}).filter(
+			([name, result]) => result && result.schema === SCHEMA[name as SuiteName],
+		),
 	) as Results['suites'];
 	const suites = { ...kept, ...ran };
 	const latestN8n = [ran.pacing, ran.trigger, suites.pacing, suites.trigger].find(Boolean)?.machine;
@@ -232,23 +263,32 @@ async function main(): Promise<void> {
 	await writeFile(REPORT_FILE, await withScaleOut(renderReport(results, new Set(only))));
 	process.stdout.write(`\n${renderTable(results, 'text', new Set(only))}\n`);
 	const missed = results.targets.filter((target) => !target.met);
-	for (const target of missed) process.stdout.write(`MISSED ${target.suite}: ${target.name}: ${target.note ?? ''}\n`);
+	for (const target of missed)
+		process.stdout.write(`MISSED ${target.suite}: ${target.name}: ${target.note ?? ''}\n`);
 	const changes = results.targets
 		.filter((target) => only.includes(target.suite))
 		.map((target) => {
 			const before = previous?.targets?.find((candidate) => candidate.name === target.name);
 			const when = previous?.suites?.[target.suite]?.ranAt;
-			return before && when && before.value !== target.value ? `  ${target.name}: ${before.value} (${when.slice(0, 16).replace('T', ' ')}) → ${target.value}` : null;
+			return before && when && before.value !== target.value
+				? `  ${target.name}: ${before.value} (${when.slice(0, 16).replace('T', ' ')}) → ${target.value}`
+				: null;
 		})
 		.filter(Boolean);
-	if (changes.length) process.stdout.write(`\nTarget figures against the previous run:\n${changes.join('\n')}\n`);
-	process.stdout.write(`\nbench/results.json and BENCHMARKS.md written; ${only.join(', ')} took ${seconds(results.durationMs)}.\n`);
+	if (changes.length)
+		process.stdout.write(`\nTarget figures against the previous run:\n${changes.join('\n')}\n`);
+	process.stdout.write(
+		`\nbench/results.json and BENCHMARKS.md written; ${only.join(', ')} took ${seconds(results.durationMs)}.\n`,
+	);
 }
 
 /** `--report-only`: the table, the targets and BENCHMARKS.md again from bench/results.json, nothing run. */
 async function reportOnly(): Promise<void> {
 	const results = await readPrevious();
-	if (!results) throw new UsageError(`No ${path.relative(ROOT, RESULTS_FILE)} to report from: run \`npm run bench\` first.`);
+	if (!results)
+		throw new UsageError(
+			`No ${path.relative(ROOT, RESULTS_FILE)} to report from: run \`npm run bench\` first.`,
+		);
 	const ranNow = new Set(results.suitesRun ?? SUITES);
 	results.suitesRun = [...ranNow];
 	results.targets = evaluateTargets(results.suites);
@@ -286,7 +326,8 @@ export function flatten(value: unknown, prefix = ''): Record<string, number> {
 	const out: Record<string, number> = {};
 	if (typeof value === 'number' && Number.isFinite(value)) out[prefix] = value;
 	else if (typeof value === 'object' && value !== null) {
-		for (const [key, inner] of Object.entries(value)) Object.assign(out, flatten(inner, prefix ? `${prefix}.${key}` : key));
+		for (const [key, inner] of Object.entries(value))
+			Object.assign(out, flatten(inner, prefix ? `${prefix}.${key}` : key));
 	}
 	return out;
 }
@@ -339,7 +380,9 @@ function evaluateTargets(suites: Results['suites']): Target[] {
 			['Pacing: zero failed items', worst.failedItems, 0, '= 0'],
 		];
 		for (const [name, value, expected, target] of counts) {
-			const bad = runs.find((run) => run.createdExactlyOnce !== items || run.duplicates > 0 || run.failedItems > 0);
+			const bad = runs.find(
+				(run) => run.createdExactlyOnce !== items || run.duplicates > 0 || run.failedItems > 0,
+			);
 			targets.push({
 				suite: 'pacing',
 				name,
@@ -355,7 +398,10 @@ function evaluateTargets(suites: Results['suites']): Target[] {
 			});
 		}
 		const starts = velents.windowStartsMs ?? [];
-		const drift = starts.length > 1 ? (starts[starts.length - 1] - starts[0]) / (starts.length - 1) - windowMs : 0;
+		const drift =
+			starts.length > 1
+				? (starts[starts.length - 1] - starts[0]) / (starts.length - 1) - windowMs
+				: 0;
 		targets.push({
 			suite: 'pacing',
 			name: 'Pacing: wall time within 1.1× the theoretical minimum',
@@ -407,7 +453,9 @@ function evaluateTargets(suites: Results['suites']): Target[] {
 }
 
 /** A side's counts at their worst over its runs. */
-function worstCounts(side: PacingSide): Pick<PacingSide, 'createdExactlyOnce' | 'duplicates' | 'failedItems' | 'neverCreated'> {
+function worstCounts(
+	side: PacingSide,
+): Pick<PacingSide, 'createdExactlyOnce' | 'duplicates' | 'failedItems' | 'neverCreated'> {
 	const runs = side.runs?.length ? side.runs : [side];
 	return {
 		createdExactlyOnce: Math.min(...runs.map((run) => run.createdExactlyOnce)),
@@ -449,9 +497,30 @@ function sections(results: Results): Section[] {
 			title: `Campaign: ${campaign.rows.toLocaleString('en-US')} rows through Velents Agent Batch in n8n-core's engine`,
 			baseline: 'bare Node HTTP client posting the same Batch payloads',
 			rows: [
-				row(`Batch calls sent (${campaign.rowsPerCall} rows per call)`, count(batch.calls), count(bareClient.calls), '', `= ${campaign.expectedBatchCalls}`, met('Batch calls = ceil(rows / rows-per-call)')),
-				row('Wall time', seconds(batch.ms), seconds(bareClient.ms), times(batch.ms / bareClient.ms, 3), '≤ 1.5×', met('Batch wall time within 1.5× the bare client')),
-				row('Peak memory (RSS)', mb(batch.peakRssMb), mb(bareClient.peakRssMb), times(batch.peakRssMb / bareClient.peakRssMb), '', ''),
+				row(
+					`Batch calls sent (${campaign.rowsPerCall} rows per call)`,
+					count(batch.calls),
+					count(bareClient.calls),
+					'',
+					`= ${campaign.expectedBatchCalls}`,
+					met('Batch calls = ceil(rows / rows-per-call)'),
+				),
+				row(
+					'Wall time',
+					seconds(batch.ms),
+					seconds(bareClient.ms),
+					times(batch.ms / bareClient.ms, 3),
+					'≤ 1.5×',
+					met('Batch wall time within 1.5× the bare client'),
+				),
+				row(
+					'Peak memory (RSS)',
+					mb(batch.peakRssMb),
+					mb(bareClient.peakRssMb),
+					times(batch.peakRssMb / bareClient.peakRssMb),
+					'',
+					'',
+				),
 				row('Memory the run added (RSS)', mb(batch.runRssMb), mb(bareClient.runRssMb), '', '', ''),
 				row(
 					`Wall time vs one Dispatch per row (baseline: ${count(dispatchEach.calls)} Dispatch calls)`,
@@ -461,7 +530,14 @@ function sections(results: Results): Section[] {
 					'',
 					'',
 				),
-				row(`Batch time, ${count(batch.rows)} rows over ${count(batchSmall.rows)} (10 = linear)`, times(campaign.linearity), '', '', '', ''),
+				row(
+					`Batch time, ${count(batch.rows)} rows over ${count(batchSmall.rows)} (10 = linear)`,
+					times(campaign.linearity),
+					'',
+					'',
+					'',
+					'',
+				),
 			],
 		});
 	}
@@ -476,14 +552,70 @@ function sections(results: Results): Section[] {
 			title: `Pacing: ${pacing.items} Support tickets, sandbox limit ${pacing.limit} per ${seconds(pacing.windowMs)} window, real n8n (median of ${pacing.runsPerSide} runs per side)`,
 			baseline: `HTTP Request ${pacing.httpRequestVersion}, Retry On Fail (n8n defaults: ${pacing.retryDefaults.maxTries} tries, ${pacing.retryDefaults.waitBetweenTriesMs} ms apart)`,
 			rows: [
-				row('Tickets created exactly once (worst run)', count(ours.createdExactlyOnce), count(theirs.createdExactlyOnce), '', `= ${pacing.items}`, met('Pacing: every item created exactly once')),
-				row('Duplicate tickets (worst run)', count(ours.duplicates), count(theirs.duplicates), '', '= 0', met('Pacing: zero duplicates')),
-				row('Failed items (worst run)', count(ours.failedItems), count(theirs.failedItems), '', '= 0', met('Pacing: zero failed items')),
-				row('Tickets created (median run)', count(velents.ticketsCreated), count(http.ticketsCreated), '', '', ''),
-				row('Items never created (worst run)', count(ours.neverCreated), count(theirs.neverCreated), '', '', ''),
-				row('429s received (median run)', count(velents.rateLimited), count(http.rateLimited), '', '', ''),
-				row('Ticket POSTs sent (median run)', count(velents.requestsSent), count(http.requestsSent), '', '', ''),
-				row('One POST every (median, inside a window)', `${velents.perRequestMs.toFixed(0)} ms`, `${http.perRequestMs.toFixed(0)} ms`, '', '', ''),
+				row(
+					'Tickets created exactly once (worst run)',
+					count(ours.createdExactlyOnce),
+					count(theirs.createdExactlyOnce),
+					'',
+					`= ${pacing.items}`,
+					met('Pacing: every item created exactly once'),
+				),
+				row(
+					'Duplicate tickets (worst run)',
+					count(ours.duplicates),
+					count(theirs.duplicates),
+					'',
+					'= 0',
+					met('Pacing: zero duplicates'),
+				),
+				row(
+					'Failed items (worst run)',
+					count(ours.failedItems),
+					count(theirs.failedItems),
+					'',
+					'= 0',
+					met('Pacing: zero failed items'),
+				),
+				row(
+					'Tickets created (median run)',
+					count(velents.ticketsCreated),
+					count(http.ticketsCreated),
+					'',
+					'',
+					'',
+				),
+				row(
+					'Items never created (worst run)',
+					count(ours.neverCreated),
+					count(theirs.neverCreated),
+					'',
+					'',
+					'',
+				),
+				row(
+					'429s received (median run)',
+					count(velents.rateLimited),
+					count(http.rateLimited),
+					'',
+					'',
+					'',
+				),
+				row(
+					'Ticket POSTs sent (median run)',
+					count(velents.requestsSent),
+					count(http.requestsSent),
+					'',
+					'',
+					'',
+				),
+				row(
+					'One POST every (median, inside a window)',
+					`${velents.perRequestMs.toFixed(0)} ms`,
+					`${http.perRequestMs.toFixed(0)} ms`,
+					'',
+					'',
+					'',
+				),
 				row(
 					'First to last ticket POST, median run',
 					`${seconds(velents.requestSpanMs)} (${times(velents.requestSpanMs / pacing.theoreticalMinMs)} min)`,
@@ -492,7 +624,14 @@ function sections(results: Results): Section[] {
 					'',
 					'',
 				),
-				row(`Wall time, median run (theoretical minimum ${seconds(pacing.theoreticalMinMs)})`, wall(velents), wall(http), '', '≤ 1.1× min', met('Pacing: wall time within 1.1× the theoretical minimum')),
+				row(
+					`Wall time, median run (theoretical minimum ${seconds(pacing.theoreticalMinMs)})`,
+					wall(velents),
+					wall(http),
+					'',
+					'≤ 1.1× min',
+					met('Pacing: wall time within 1.1× the theoretical minimum'),
+				),
 			],
 		});
 	}
@@ -503,23 +642,75 @@ function sections(results: Results): Section[] {
 		out.push({
 			suite: 'trigger',
 			title: `Trigger: ${count(velents.events)} events per side through the real n8n server (${options.concurrency} requests in flight, at most ${options.inProgress} events in progress, ${options.rounds} rounds)`,
-			baseline: "n8n's Webhook node (POST, Respond: Immediately), same workflow shape; rows marked “+ Header Auth”: the same node checking the same secret header with a Header Auth credential",
+			baseline:
+				"n8n's Webhook node (POST, Respond: Immediately), same workflow shape; rows marked “+ Header Auth”: the same node checking the same secret header with a Header Auth credential",
 			rows: [
-				row('Events per second (sent → execution finished)', rate(velents.eventsPerSecond), rate(webhook.eventsPerSecond), times(velents.eventsPerSecond / webhook.eventsPerSecond, 3), '≥ 0.9×', met('Trigger: at least 0.9× the Webhook node’s throughput')),
+				row(
+					'Events per second (sent → execution finished)',
+					rate(velents.eventsPerSecond),
+					rate(webhook.eventsPerSecond),
+					times(velents.eventsPerSecond / webhook.eventsPerSecond, 3),
+					'≥ 0.9×',
+					met('Trigger: at least 0.9× the Webhook node’s throughput'),
+				),
 				...(auth
-					? [row('Events per second, + Header Auth', rate(velents.eventsPerSecond), rate(auth.eventsPerSecond), times(trigger.throughputRatioHeaderAuth), '', '' as const)]
+					? [
+							row(
+								'Events per second, + Header Auth',
+								rate(velents.eventsPerSecond),
+								rate(auth.eventsPerSecond),
+								times(trigger.throughputRatioHeaderAuth),
+								'',
+								'' as const,
+							),
+						]
 					: []),
-				row('Answers per second', rate(velents.answersPerSecond), rate(webhook.answersPerSecond), times(trigger.answersRatio), '', ''),
+				row(
+					'Answers per second',
+					rate(velents.answersPerSecond),
+					rate(webhook.answersPerSecond),
+					times(trigger.answersRatio),
+					'',
+					'',
+				),
 				row('Latency p50', ms(velents.p50Ms), ms(webhook.p50Ms), times(trigger.p50Ratio), '', ''),
 				row('Latency p99', ms(velents.p99Ms), ms(webhook.p99Ms), times(trigger.p99Ratio), '', ''),
 				...(auth
 					? [
-							row('Latency p50, + Header Auth', ms(velents.p50Ms), ms(auth.p50Ms), times(velents.p50Ms / auth.p50Ms), '', '' as const),
-							row('Latency p99, + Header Auth', ms(velents.p99Ms), ms(auth.p99Ms), times(velents.p99Ms / auth.p99Ms), '', '' as const),
+							row(
+								'Latency p50, + Header Auth',
+								ms(velents.p50Ms),
+								ms(auth.p50Ms),
+								times(velents.p50Ms / auth.p50Ms),
+								'',
+								'' as const,
+							),
+							row(
+								'Latency p99, + Header Auth',
+								ms(velents.p99Ms),
+								ms(auth.p99Ms),
+								times(velents.p99Ms / auth.p99Ms),
+								'',
+								'' as const,
+							),
 						]
 					: []),
-				row('Executions started / events', `${count(velents.executionsStarted)} / ${count(velents.events)}`, `${count(webhook.executionsStarted)} / ${count(webhook.events)}`, '', '', ''),
-				row('Executions succeeded', count(velents.executionsSucceeded), count(webhook.executionsSucceeded), '', '', ''),
+				row(
+					'Executions started / events',
+					`${count(velents.executionsStarted)} / ${count(velents.events)}`,
+					`${count(webhook.executionsStarted)} / ${count(webhook.events)}`,
+					'',
+					'',
+					'',
+				),
+				row(
+					'Executions succeeded',
+					count(velents.executionsSucceeded),
+					count(webhook.executionsSucceeded),
+					'',
+					'',
+					'',
+				),
 				row('Failed requests', count(velents.failed), count(webhook.failed), '', '', ''),
 			],
 		});
@@ -534,7 +725,14 @@ function sections(results: Results): Section[] {
 				row('Packed tarball', `${footprint.tarballKb} KB`, '', '', '', ''),
 				row('Unpacked', `${footprint.unpackedKb} KB in ${footprint.files} files`, '', '', '', ''),
 				...Object.entries(footprint.moduleLoadMs).map(([module, loadMs]) =>
-					row(`Cold load: ${module}`, ms(loadMs), ms(footprint.n8nWorkflowLoadMs), times(loadMs / footprint.n8nWorkflowLoadMs), '', ''),
+					row(
+						`Cold load: ${module}`,
+						ms(loadMs),
+						ms(footprint.n8nWorkflowLoadMs),
+						times(loadMs / footprint.n8nWorkflowLoadMs),
+						'',
+						'',
+					),
 				),
 			],
 		});
@@ -542,7 +740,14 @@ function sections(results: Results): Section[] {
 	return out;
 }
 
-function row(figure: string, velents: string, baseline: string, ratio: string, target: string, status: Row['status']): Row {
+function row(
+	figure: string,
+	velents: string,
+	baseline: string,
+	ratio: string,
+	target: string,
+	status: Row['status'],
+): Row {
 	return { figure, velents, baseline, ratio, target, status };
 }
 
@@ -552,25 +757,51 @@ function cells(entry: Row): string[] {
 	return [entry.figure, entry.velents, entry.baseline, entry.ratio, entry.target, entry.status];
 }
 
-function renderTable(results: Results, format: 'text' | 'markdown', ranNow: ReadonlySet<SuiteName>): string {
+function renderTable(
+	results: Results,
+	format: 'text' | 'markdown',
+	ranNow: ReadonlySet<SuiteName>,
+): string {
 	const blocks: string[] = [];
 	for (const section of sections(results)) {
 		const suite = results.suites[section.suite];
-		const when = ranNow.has(section.suite) || !suite ? '' : ` (figures of the run of ${suite.ranAt.slice(0, 16).replace('T', ' ')} UTC)`;
+		const when =
+			ranNow.has(section.suite) || !suite
+				? ''
+				: ` (figures of the run of ${suite.ranAt.slice(0, 16).replace('T', ' ')} UTC)`;
 		const lines = [section.rows.map(cells)];
 		if (format === 'markdown') {
 			const table = [
 				`| ${HEADERS.join(' | ')} |`,
 				`|${HEADERS.map(() => '---').join('|')}|`,
-				...section.rows.map((entry) => `| ${cells(entry).map((cell) => (cell === 'MISSED' ? '**MISSED**' : cell)).join(' | ')} |`),
+				...section.rows.map(
+					(entry) =>
+						`| ${cells(entry)
+							.map((cell) => (cell === 'MISSED' ? '**MISSED**' : cell))
+							.join(' | ')} |`,
+				),
 			];
-			blocks.push(`### ${section.title}${when}\n\nBaseline: ${section.baseline}.\n\n${table.join('\n')}`);
+			blocks.push(
+				`### ${section.title}${when}\n\nBaseline: ${section.baseline}.\n\n${table.join('\n')}`,
+			);
 		} else {
 			const all = [[...HEADERS], ...lines[0]];
-			const widths = HEADERS.map((_, column) => Math.max(...all.map((line) => line[column].length)));
-			const render = (line: readonly string[]): string => line.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();
+			const widths = HEADERS.map((_, column) =>
+				Math.max(...all.map((line) => line[column].length)),
+			);
+			const render = (line: readonly string[]): string =>
+				line
+					.map((cell, column) => cell.padEnd(widths[column]))
+					.join('  ')
+					.trimEnd();
 			blocks.push(
-				[`${section.title}${when}`, `baseline: ${section.baseline}`, render(HEADERS), widths.map((width) => '-'.repeat(width)).join('  '), ...lines[0].map(render)].join('\n'),
+				[
+					`${section.title}${when}`,
+					`baseline: ${section.baseline}`,
+					render(HEADERS),
+					widths.map((width) => '-'.repeat(width)).join('  '),
+					...lines[0].map(render),
+				].join('\n'),
 			);
 		}
 	}
@@ -683,14 +914,19 @@ function rate(value: number): string {
 	return `${value.toFixed(1)}/s`;
 }
 
-
 function times(value: number, digits = 2): string {
 	return `${value >= 0.1 ? value.toFixed(digits) : value.toPrecision(2)}×`;
 }
 
 if (require.main === module) {
 	main().catch((error: unknown) => {
-		console.error(error instanceof UsageError ? error.message : error instanceof Error ? (error.stack ?? error.message) : error);
+		console.error(
+			error instanceof UsageError
+				? error.message
+				: error instanceof Error
+					? (error.stack ?? error.message)
+					: error,
+		);
 		process.exit(1);
 	});
 }

@@ -36,7 +36,10 @@ export const HTTP_REQUEST_VERSION = 4.5;
 const LIMIT = 30;
 const WINDOW_SECONDS = 60;
 const TIME_SCALE = 60;
-const SANDBOX_SETTINGS: SandboxConfigPatch = { rateLimit: { limit: LIMIT, windowSeconds: WINDOW_SECONDS }, timeScale: TIME_SCALE };
+const SANDBOX_SETTINGS: SandboxConfigPatch = {
+	rateLimit: { limit: LIMIT, windowSeconds: WINDOW_SECONDS },
+	timeScale: TIME_SCALE,
+};
 const WINDOW_MS = (WINDOW_SECONDS * 1000) / TIME_SCALE;
 const START = 'Start';
 const CREATE = 'Create ticket';
@@ -114,12 +117,20 @@ export function ticketRows(count: number): TicketRow[] {
 	}));
 }
 
-export async function benchPacing(env: BenchN8n, items = 150, runsPerSide = 3): Promise<PacingFigures> {
+export async function benchPacing(
+	env: BenchN8n,
+	items = 150,
+	runsPerSide = 3,
+): Promise<PacingFigures> {
 	const { api, sandbox } = env;
 	const velentsCredential = await api.createCredential({
 		name: 'Velents Support (bench, 1 s window)',
 		type: 'velentsSupportApi',
-		data: { token: DEFAULT_SUPPORT_TOKEN, baseUrl: sandbox.url, rateLimitWindowSeconds: WINDOW_MS / 1000 },
+		data: {
+			token: DEFAULT_SUPPORT_TOKEN,
+			baseUrl: sandbox.url,
+			rateLimitWindowSeconds: WINDOW_MS / 1000,
+		},
 	});
 	const bearerCredential = await api.createCredential({
 		name: 'Velents Support token (Bearer Auth)',
@@ -151,7 +162,8 @@ export async function benchPacing(env: BenchN8n, items = 150, runsPerSide = 3): 
 			sendBody: true,
 			contentType: 'json',
 			specifyBody: 'json',
-			jsonBody: "={{ JSON.stringify({ subject: $json.subject, message: $json.message, priority: 'medium' }) }}",
+			jsonBody:
+				"={{ JSON.stringify({ subject: $json.subject, message: $json.message, priority: 'medium' }) }}",
 			options: {},
 		},
 		credentials: { httpBearerAuth: { id: bearerCredential.id, name: bearerCredential.name } },
@@ -165,7 +177,11 @@ export async function benchPacing(env: BenchN8n, items = 150, runsPerSide = 3): 
 	const velentsWarmUp = await create('Bench pacing warm-up: Velents Support', velentsNode(), 1);
 	const httpWarmUp = await create('Bench pacing warm-up: HTTP Request', httpRequestNode(), 1);
 	const velentsWorkflow = await create('Bench pacing: Velents Support', velentsNode(), items);
-	const httpWorkflow = await create('Bench pacing: HTTP Request (Retry On Fail)', httpRequestNode(), items);
+	const httpWorkflow = await create(
+		'Bench pacing: HTTP Request (Retry On Fail)',
+		httpRequestNode(),
+		items,
+	);
 
 	const fresh = async (): Promise<void> => {
 		sandbox.reset();
@@ -177,13 +193,18 @@ export async function benchPacing(env: BenchN8n, items = 150, runsPerSide = 3): 
 	for (const workflow of [velentsWarmUp, httpWarmUp]) {
 		await fresh();
 		const execution = await runOnce(env, workflow);
-		if (execution.status !== 'success') throw new Error(`Pacing warm-up "${workflow.name}" ended ${execution.status}.`);
+		if (execution.status !== 'success')
+			throw new Error(`Pacing warm-up "${workflow.name}" ended ${execution.status}.`);
 	}
 
 	const theoreticalMinMs = (Math.ceil(items / LIMIT) - 1) * WINDOW_MS;
 	const sides = [
 		{ node: 'Velents Support: Create Ticket', workflow: velentsWorkflow, runs: [] as PacingRun[] },
-		{ node: `HTTP Request ${HTTP_REQUEST_VERSION}, Retry On Fail (n8n defaults)`, workflow: httpWorkflow, runs: [] as PacingRun[] },
+		{
+			node: `HTTP Request ${HTTP_REQUEST_VERSION}, Retry On Fail (n8n defaults)`,
+			workflow: httpWorkflow,
+			runs: [] as PacingRun[],
+		},
 	];
 	for (let run = 0; run < runsPerSide; run++) {
 		for (const side of run % 2 === 0 ? sides : [...sides].reverse()) {
@@ -215,18 +236,30 @@ async function runOnce(env: BenchN8n, workflow: WorkflowEntity): Promise<Executi
 	return await env.api.waitForExecution(executionId, EXECUTION_TIMEOUT_MS);
 }
 
-function describeRun(execution: ExecutionDetail, env: BenchN8n, rows: readonly TicketRow[], theoreticalMinMs: number): PacingRun {
+function describeRun(
+	execution: ExecutionDetail,
+	env: BenchN8n,
+	rows: readonly TicketRow[],
+	theoreticalMinMs: number,
+): PacingRun {
 	const requests = env.sandbox.requests({ method: 'POST', path: SUPPORT_PATHS.tickets });
 	const perSubject = new Map<string, number>();
-	for (const ticket of env.sandbox.tickets()) perSubject.set(ticket.subject, (perSubject.get(ticket.subject) ?? 0) + 1);
+	for (const ticket of env.sandbox.tickets())
+		perSubject.set(ticket.subject, (perSubject.get(ticket.subject) ?? 0) + 1);
 	const run = nodeRun(execution, CREATE);
 	const wallMs = Date.parse(execution.stoppedAt ?? '') - Date.parse(execution.startedAt ?? '');
-	const arrivals = requests.map((request) => ({ at: Date.parse(request.received_at), accepted: request.status !== 429 })).sort((a, b) => a.at - b.at);
+	const arrivals = requests
+		.map((request) => ({ at: Date.parse(request.received_at), accepted: request.status !== 429 }))
+		.sort((a, b) => a.at - b.at);
 	const first = arrivals[0]?.at ?? 0;
 	const last = arrivals[arrivals.length - 1]?.at ?? 0;
 	const accepted = arrivals.filter((arrival) => arrival.accepted);
-	const windows = Array.from({ length: Math.ceil(accepted.length / LIMIT) }, (_, index) => accepted.slice(index * LIMIT, (index + 1) * LIMIT));
-	const insideGaps = windows.flatMap((window) => window.slice(1).map((arrival, index) => arrival.at - window[index].at));
+	const windows = Array.from({ length: Math.ceil(accepted.length / LIMIT) }, (_, index) =>
+		accepted.slice(index * LIMIT, (index + 1) * LIMIT),
+	);
+	const insideGaps = windows.flatMap((window) =>
+		window.slice(1).map((arrival, index) => arrival.at - window[index].at),
+	);
 	const lastWindowStart = windows[windows.length - 1]?.[0]?.at ?? last;
 	return {
 		executionStatus: execution.status,
@@ -256,9 +289,20 @@ function median(values: readonly number[]): number {
 }
 
 /** Manual Trigger → Set (all tickets in one item) → Split Out (one item per ticket) → the node. */
-function pacingWorkflow(name: string, rows: readonly TicketRow[], node: Omit<WorkflowNode, 'id' | 'position'>): WorkflowFile {
+function pacingWorkflow(
+	name: string,
+	rows: readonly TicketRow[],
+	node: Omit<WorkflowNode, 'id' | 'position'>,
+): WorkflowFile {
 	const nodes: WorkflowNode[] = [
-		{ id: randomUUID(), name: START, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: randomUUID(),
+			name: START,
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
 		{
 			id: randomUUID(),
 			name: 'Tickets',
@@ -285,11 +329,17 @@ function pacingWorkflow(name: string, rows: readonly TicketRow[], node: Omit<Wor
 }
 
 /** The items a node output in its last run, and its error, from n8n's (flatted) execution record. */
-export function nodeRun(execution: ExecutionDetail, nodeName: string): { items: number; error: string | null } {
+export function nodeRun(
+	execution: ExecutionDetail,
+	nodeName: string,
+): { items: number; error: string | null } {
 	const data = parseFlatted(execution.data) as {
 		resultData?: {
 			error?: { message?: string };
-			runData?: Record<string, Array<{ data?: { main?: Array<unknown[] | null> }; error?: { message?: string } }>>;
+			runData?: Record<
+				string,
+				Array<{ data?: { main?: Array<unknown[] | null> }; error?: { message?: string } }>
+			>;
 		};
 	};
 	const runs = data.resultData?.runData?.[nodeName] ?? [];
@@ -316,10 +366,10 @@ export function parseFlatted(text: string): unknown {
 		const copy: Record<string, unknown> | unknown[] = Array.isArray(value) ? [] : {};
 		revived.set(index, copy);
 		for (const [key, entry] of Object.entries(value)) {
-			(copy as Record<string, unknown>)[key] = typeof entry === 'string' ? revive(Number(entry)) : entry;
+			(copy as Record<string, unknown>)[key] =
+				typeof entry === 'string' ? revive(Number(entry)) : entry;
 		}
 		return copy;
 	};
 	return revive(0);
 }
-

@@ -132,14 +132,22 @@ interface Burst {
 	counts: ExecutionCounts;
 }
 
-export async function benchTrigger(env: BenchN8n, options: Partial<TriggerOptions> = {}): Promise<TriggerFigures> {
+export async function benchTrigger(
+	env: BenchN8n,
+	options: Partial<TriggerOptions> = {},
+): Promise<TriggerFigures> {
 	const settings = { ...DEFAULT_TRIGGER_OPTIONS, ...options };
 	const { api, server, sandbox, installation } = env;
 
 	const credential = await api.createCredential({
 		name: 'Velents Agent (bench trigger)',
 		type: 'velentsAgentApi',
-		data: { token: DEFAULT_AGENT_TOKEN, baseUrl: sandbox.url, rateLimitWindowSeconds: 60, webhookSecret: DEFAULT_WEBHOOK_SECRET },
+		data: {
+			token: DEFAULT_AGENT_TOKEN,
+			baseUrl: sandbox.url,
+			rateLimitWindowSeconds: 60,
+			webhookSecret: DEFAULT_WEBHOOK_SECRET,
+		},
 	});
 	const triggerWebhookId = randomUUID();
 	const webhookPath = `bench-webhook-${randomUUID()}`;
@@ -149,7 +157,12 @@ export async function benchTrigger(env: BenchN8n, options: Partial<TriggerOption
 			type: 'n8n-nodes-velents.velentsAgentTrigger',
 			typeVersion: 1,
 			webhookId: triggerWebhookId,
-			parameters: { events: ['*'], onlyThisAgent: false, requiredExtractionFields: '', options: {} },
+			parameters: {
+				events: ['*'],
+				onlyThisAgent: false,
+				requiredExtractionFields: '',
+				options: {},
+			},
 			credentials: { velentsAgentApi: { id: credential.id, name: credential.name } },
 		}),
 	);
@@ -159,7 +172,12 @@ export async function benchTrigger(env: BenchN8n, options: Partial<TriggerOption
 			type: 'n8n-nodes-base.webhook',
 			typeVersion: 2.1,
 			webhookId: randomUUID(),
-			parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'onReceived', options: {} },
+			parameters: {
+				httpMethod: 'POST',
+				path: webhookPath,
+				responseMode: 'onReceived',
+				options: {},
+			},
 		}),
 	);
 	const headerCredential = await api.createCredential({
@@ -174,11 +192,18 @@ export async function benchTrigger(env: BenchN8n, options: Partial<TriggerOption
 			type: 'n8n-nodes-base.webhook',
 			typeVersion: 2.1,
 			webhookId: randomUUID(),
-			parameters: { httpMethod: 'POST', path: authPath, authentication: 'headerAuth', responseMode: 'onReceived', options: {} },
+			parameters: {
+				httpMethod: 'POST',
+				path: authPath,
+				authentication: 'headerAuth',
+				responseMode: 'onReceived',
+				options: {},
+			},
 			credentials: { httpHeaderAuth: { id: headerCredential.id, name: headerCredential.name } },
 		}),
 	);
-	for (const workflow of [velentsWorkflow, webhookWorkflow, headerAuthWorkflow]) await api.activateWorkflow(workflow.id, workflow.versionId);
+	for (const workflow of [velentsWorkflow, webhookWorkflow, headerAuthWorkflow])
+		await api.activateWorkflow(workflow.id, workflow.versionId);
 
 	const sides: Side[] = [
 		{
@@ -204,20 +229,30 @@ export async function benchTrigger(env: BenchN8n, options: Partial<TriggerOption
 		},
 	];
 
-	const watcher = new ExecutionWatcher(installation.nodeBinary, path.join(server.userFolder, '.n8n', 'database.sqlite'));
+	const watcher = new ExecutionWatcher(
+		installation.nodeBinary,
+		path.join(server.userFolder, '.n8n', 'database.sqlite'),
+	);
 	try {
 		const events = new EventFactory();
 		for (const side of sides) {
 			await waitUntilLive(side, events.next(1)[0]);
 			const warmUp = await fire(watcher, side, events.next(settings.warmUpEvents), settings);
-			if (warmUp.failed > 0) throw new Error(`${side.node}: ${warmUp.failed} of the warm-up events failed.`);
+			if (warmUp.failed > 0)
+				throw new Error(`${side.node}: ${warmUp.failed} of the warm-up events failed.`);
 		}
 
-		const totals = Object.fromEntries(sides.map((side) => [side.key, emptyTotals()])) as Record<Side['key'], Totals>;
+		const totals = Object.fromEntries(sides.map((side) => [side.key, emptyTotals()])) as Record<
+			Side['key'],
+			Totals
+		>;
 		for (let round = 0; round < settings.rounds; round++) {
 			const bodies = events.next(settings.eventsPerRound);
 			// Each round starts with the next side: A B C, B C A, C A B, …
-			for (const side of [...sides.slice(round % sides.length), ...sides.slice(0, round % sides.length)]) {
+			for (const side of [
+				...sides.slice(round % sides.length),
+				...sides.slice(0, round % sides.length),
+			]) {
 				const burst = await fire(watcher, side, bodies, settings);
 				const total = totals[side.key];
 				total.events += burst.sent;
@@ -264,7 +299,17 @@ interface Totals {
 }
 
 function emptyTotals(): Totals {
-	return { events: 0, accepted: 0, failed: 0, started: 0, finished: 0, succeeded: 0, latenciesMs: [], answerMs: 0, processMs: 0 };
+	return {
+		events: 0,
+		accepted: 0,
+		failed: 0,
+		started: 0,
+		finished: 0,
+		succeeded: 0,
+		latenciesMs: [],
+		answerMs: 0,
+		processMs: 0,
+	};
 }
 
 function summarise(node: string, totals: Totals): TriggerSide {
@@ -293,12 +338,22 @@ function percentile(sorted: readonly number[], fraction: number): number {
 }
 
 /** Trigger → No Operation, saved as n8n saves executions by default. */
-function triggerWorkflow(name: string, trigger: Omit<WorkflowNode, 'id' | 'position'>): WorkflowFile {
+function triggerWorkflow(
+	name: string,
+	trigger: Omit<WorkflowNode, 'id' | 'position'>,
+): WorkflowFile {
 	return {
 		name,
 		nodes: [
 			{ ...trigger, id: randomUUID(), position: [0, 0] },
-			{ id: randomUUID(), name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0], parameters: {} },
+			{
+				id: randomUUID(),
+				name: 'Done',
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: {},
+			},
 		],
 		connections: { [trigger.name]: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
 		settings: {
@@ -338,7 +393,10 @@ async function waitUntilLive(side: Side, body: string, timeoutMs = 30_000): Prom
 		for (;;) {
 			const answer = await post(agent, side.url, body).catch(() => ({ status: 0, body: '' }));
 			if (side.accepts(answer.status, answer.body)) return;
-			if (Date.now() > deadline) throw new Error(`${side.node}: ${side.url} not live after ${timeoutMs} ms (HTTP ${answer.status}).`);
+			if (Date.now() > deadline)
+				throw new Error(
+					`${side.node}: ${side.url} not live after ${timeoutMs} ms (HTTP ${answer.status}).`,
+				);
 			await sleep(250);
 		}
 	} finally {
@@ -351,7 +409,12 @@ async function waitUntilLive(side: Side, body: string, timeoutMs = 30_000): Prom
  * execution has not finished, then waits for the executions. The watcher starts counting (and the
  * previous burst has drained) before the first request.
  */
-async function fire(watcher: ExecutionWatcher, side: Side, bodies: readonly string[], options: TriggerOptions): Promise<Burst> {
+async function fire(
+	watcher: ExecutionWatcher,
+	side: Side,
+	bodies: readonly string[],
+	options: TriggerOptions,
+): Promise<Burst> {
 	const deadline = Date.now() + options.burstLimitMs;
 	await watcher.watch(side.workflow.id);
 	await watcher.until((counts) => counts.running === 0, options.burstLimitMs);
@@ -367,7 +430,10 @@ async function fire(watcher: ExecutionWatcher, side: Side, bodies: readonly stri
 		waiting.clear();
 	});
 	const room = async (): Promise<void> => {
-		while (next - failed - watcher.current.finished >= options.inProgress && Date.now() < deadline) {
+		while (
+			next - failed - watcher.current.finished >= options.inProgress &&
+			Date.now() < deadline
+		) {
 			await new Promise<void>((resolve) => {
 				waiting.add(resolve);
 				setTimeout(resolve, 100); // in case the readings stop
@@ -395,7 +461,10 @@ async function fire(watcher: ExecutionWatcher, side: Side, bodies: readonly stri
 		agent.destroy();
 	}
 	const answerMs = Number(process.hrtime.bigint() - started) / 1e6;
-	if (latenciesMs.length < bodies.length) throw new Error(`${side.node}: only ${latenciesMs.length} of ${bodies.length} events sent within ${options.burstLimitMs} ms.`);
+	if (latenciesMs.length < bodies.length)
+		throw new Error(
+			`${side.node}: only ${latenciesMs.length} of ${bodies.length} events sent within ${options.burstLimitMs} ms.`,
+		);
 	const counts = await watcher.until(
 		(current) => current.finished >= accepted && current.running === 0,
 		Math.max(1000, deadline - Date.now()),
@@ -403,7 +472,11 @@ async function fire(watcher: ExecutionWatcher, side: Side, bodies: readonly stri
 	return { sent: latenciesMs.length, accepted, failed, latenciesMs, firstSentAt, answerMs, counts };
 }
 
-function post(agent: http.Agent, url: string, body: string): Promise<{ status: number; body: string }> {
+function post(
+	agent: http.Agent,
+	url: string,
+	body: string,
+): Promise<{ status: number; body: string }> {
 	const payload = Buffer.from(body);
 	return new Promise((resolve, reject) => {
 		const request = http.request(
@@ -421,7 +494,12 @@ function post(agent: http.Agent, url: string, body: string): Promise<{ status: n
 			(response) => {
 				const chunks: Buffer[] = [];
 				response.on('data', (chunk: Buffer) => chunks.push(chunk));
-				response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+				response.on('end', () =>
+					resolve({
+						status: response.statusCode ?? 0,
+						body: Buffer.concat(chunks).toString('utf8'),
+					}),
+				);
 				response.on('error', reject);
 			},
 		);
@@ -485,7 +563,9 @@ class ExecutionWatcher {
 	private failure: Error | null = null;
 
 	constructor(nodeBinary: string, databaseFile: string) {
-		this.child = spawn(nodeBinary, ['--no-warnings', '-e', WATCHER, databaseFile], { stdio: ['pipe', 'pipe', 'pipe'] });
+		this.child = spawn(nodeBinary, ['--no-warnings', '-e', WATCHER, databaseFile], {
+			stdio: ['pipe', 'pipe', 'pipe'],
+		});
 		let buffered = '';
 		let errors = '';
 		this.child.stdout?.on('data', (chunk: Buffer) => {
@@ -494,15 +574,28 @@ class ExecutionWatcher {
 			buffered = lines.pop() ?? '';
 			const last = lines.filter(Boolean).pop();
 			if (!last) return;
-			const row = JSON.parse(last) as { workflowId: string; started: number; finished: number; succeeded: number; running: number; last: string | null };
+			const row = JSON.parse(last) as {
+				workflowId: string;
+				started: number;
+				finished: number;
+				succeeded: number;
+				running: number;
+				last: string | null;
+			};
 			if (row.workflowId !== this.workflowId) return;
 			// SQLite keeps n8n's dates as 'YYYY-MM-DD HH:MM:SS.SSS' in UTC.
-			this.latest = { ...row, lastStoppedAt: row.last ? Date.parse(`${row.last.replace(' ', 'T')}Z`) : 0 };
+			this.latest = {
+				...row,
+				lastStoppedAt: row.last ? Date.parse(`${row.last.replace(' ', 'T')}Z`) : 0,
+			};
 			for (const listener of this.listeners) listener();
 		});
 		this.child.stderr?.on('data', (chunk: Buffer) => void (errors += chunk.toString('utf8')));
 		this.child.on('exit', (code) => {
-			if (code) this.failure = new Error(`The executions watcher exited with ${code}: ${errors.trim().slice(-500)}`);
+			if (code)
+				this.failure = new Error(
+					`The executions watcher exited with ${code}: ${errors.trim().slice(-500)}`,
+				);
 			for (const listener of this.listeners) listener();
 		});
 	}
@@ -520,11 +613,18 @@ class ExecutionWatcher {
 	}
 
 	/** Resolves once a reading satisfies the predicate; rejects after `timeoutMs`. */
-	until(predicate: (counts: ExecutionCounts) => boolean, timeoutMs: number): Promise<ExecutionCounts> {
+	until(
+		predicate: (counts: ExecutionCounts) => boolean,
+		timeoutMs: number,
+	): Promise<ExecutionCounts> {
 		return new Promise((resolve, reject) => {
 			const timer = setTimeout(() => {
 				this.listeners.delete(check);
-				reject(new Error(`Executions did not reach the expected state within ${timeoutMs} ms (last reading: ${JSON.stringify(this.latest)}).`));
+				reject(
+					new Error(
+						`Executions did not reach the expected state within ${timeoutMs} ms (last reading: ${JSON.stringify(this.latest)}).`,
+					),
+				);
 			}, timeoutMs);
 			const check = (): void => {
 				if (this.failure) {
@@ -553,4 +653,3 @@ class ExecutionWatcher {
 		this.child.kill();
 	}
 }
-

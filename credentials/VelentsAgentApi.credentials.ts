@@ -7,7 +7,11 @@ import type {
 } from 'n8n-workflow';
 
 import { AGENT_PATHS } from '../nodes/shared/contract';
-import { bearerAuthentication, credentialTest, serverProperties } from '../nodes/shared/credentialFields';
+import {
+	bearerAuthentication,
+	credentialTest,
+	serverProperties,
+} from '../nodes/shared/credentialFields';
 
 export class VelentsAgentApi implements ICredentialType {
 	name = 'velentsAgentApi';
@@ -26,7 +30,8 @@ export class VelentsAgentApi implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
-			description: 'The token of one Agent.sa agent, from the Agent.sa dashboard (one token per agent)',
+			description:
+				'The token of one Agent.sa agent, from the Agent.sa dashboard (one token per agent)',
 		},
 		...serverProperties,
 		{

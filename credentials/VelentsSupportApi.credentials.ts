@@ -7,7 +7,11 @@ import type {
 } from 'n8n-workflow';
 
 import { SUPPORT_PATHS, SUPPORT_TOKEN_FORMAT } from '../nodes/shared/contract';
-import { bearerAuthentication, credentialTest, serverProperties } from '../nodes/shared/credentialFields';
+import {
+	bearerAuthentication,
+	credentialTest,
+	serverProperties,
+} from '../nodes/shared/credentialFields';
 
 export class VelentsSupportApi implements ICredentialType {
 	name = 'velentsSupportApi';

@@ -1,7 +1,13 @@
 /** Agent.sa endpoints: configuration, Dispatch and Batch. */
 import { AGENT_PATHS } from '../nodes/shared/contract';
 import { batchRequestSchema, dispatchRequestSchema } from '../nodes/shared/contract/schemas';
-import type { AgentConfiguration, AgentValues, Batch, Conversation, WebhookOptions } from '../nodes/shared/contract/schemas';
+import type {
+	AgentConfiguration,
+	AgentValues,
+	Batch,
+	Conversation,
+	WebhookOptions,
+} from '../nodes/shared/contract/schemas';
 import type { AgentContext, ApiDeps, ApiRoute } from './api';
 import type { ApiResult } from './http';
 import type { LifecycleJob } from './lifecycle';
@@ -12,8 +18,18 @@ import type { FieldErrors } from './validation';
 
 export function agentRoutes(deps: ApiDeps): ApiRoute[] {
 	return [
-		{ auth: 'agent', method: 'GET', path: AGENT_PATHS.configuration, handle: (ctx) => ({ status: 200, body: { data: ctx.agent } }) },
-		{ auth: 'agent', method: 'POST', path: AGENT_PATHS.dispatch, handle: (ctx) => dispatch(deps, ctx) },
+		{
+			auth: 'agent',
+			method: 'GET',
+			path: AGENT_PATHS.configuration,
+			handle: (ctx) => ({ status: 200, body: { data: ctx.agent } }),
+		},
+		{
+			auth: 'agent',
+			method: 'POST',
+			path: AGENT_PATHS.dispatch,
+			handle: (ctx) => dispatch(deps, ctx),
+		},
 		{ auth: 'agent', method: 'POST', path: AGENT_PATHS.batch, handle: (ctx) => batch(deps, ctx) },
 	];
 }
@@ -29,8 +45,12 @@ function channelErrors(agent: AgentConfiguration, channelId: unknown): FieldErro
 function dispatch(deps: ApiDeps, ctx: AgentContext): ApiResult {
 	const config = deps.config();
 	const parsed = check(dispatchRequestSchema, ctx.body);
-	const errors = mergeErrors(parsed.ok ? {} : parsed.errors, channelErrors(ctx.agent, ctx.body.channel_id));
-	if (!parsed.ok || Object.keys(errors).length > 0) throw validationError(errors, config.errorShape);
+	const errors = mergeErrors(
+		parsed.ok ? {} : parsed.errors,
+		channelErrors(ctx.agent, ctx.body.channel_id),
+	);
+	if (!parsed.ok || Object.keys(errors).length > 0)
+		throw validationError(errors, config.errorShape);
 	const input = parsed.data;
 
 	const state = deps.state();
@@ -53,15 +73,21 @@ function dispatch(deps: ApiDeps, ctx: AgentContext): ApiResult {
 	return {
 		status: 201,
 		body: { data },
-		afterResponse: webhook ? () => deps.lifecycle.enqueue([{ conversation, webhook, agent: agentRef(ctx.agent) }]) : undefined,
+		afterResponse: webhook
+			? () => deps.lifecycle.enqueue([{ conversation, webhook, agent: agentRef(ctx.agent) }])
+			: undefined,
 	};
 }
 
 function batch(deps: ApiDeps, ctx: AgentContext): ApiResult {
 	const config = deps.config();
 	const parsed = check(batchRequestSchema, ctx.body);
-	const errors = mergeErrors(parsed.ok ? {} : parsed.errors, channelErrors(ctx.agent, ctx.body.channel_id));
-	if (!parsed.ok || Object.keys(errors).length > 0) throw validationError(errors, config.errorShape);
+	const errors = mergeErrors(
+		parsed.ok ? {} : parsed.errors,
+		channelErrors(ctx.agent, ctx.body.channel_id),
+	);
+	if (!parsed.ok || Object.keys(errors).length > 0)
+		throw validationError(errors, config.errorShape);
 	const input = parsed.data;
 
 	const state = deps.state();
@@ -97,7 +123,12 @@ function batch(deps: ApiDeps, ctx: AgentContext): ApiResult {
 	};
 	state.batches.push(record);
 
-	const data: Batch = { id: record.id, name: record.name, rows_count: record.rows_count, status: record.status };
+	const data: Batch = {
+		id: record.id,
+		name: record.name,
+		rows_count: record.rows_count,
+		status: record.status,
+	};
 	return {
 		status: 201,
 		body: { data },
@@ -114,7 +145,11 @@ interface NewConversation {
 	row_index?: number;
 }
 
-function newConversation(deps: ApiDeps, agent: AgentConfiguration, input: NewConversation): AgentConversationRecord {
+function newConversation(
+	deps: ApiDeps,
+	agent: AgentConfiguration,
+	input: NewConversation,
+): AgentConversationRecord {
 	const state = deps.state();
 	const conversation: AgentConversationRecord = {
 		id: state.nextId('agentConversation'),

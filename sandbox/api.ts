@@ -72,7 +72,8 @@ export function bearerToken(headers: IncomingHttpHeaders): string | null {
 
 export function createApi(deps: ApiDeps): (request: ApiRequest) => ApiResult {
 	const router = new Router<ApiRoute>();
-	for (const route of [...agentRoutes(deps), ...supportRoutes(deps)]) router.add(route.method, route.path, route);
+	for (const route of [...agentRoutes(deps), ...supportRoutes(deps)])
+		router.add(route.method, route.path, route);
 
 	return (request) => {
 		const token = bearerToken(request.headers);
@@ -83,7 +84,12 @@ export function createApi(deps: ApiDeps): (request: ApiRequest) => ApiResult {
 			const result = route(router, deps, request, token);
 			return { ...result, headers: { ...headers, ...result.headers } };
 		} catch (error) {
-			if (error instanceof HttpError) return { status: error.status, body: error.body, headers: { ...headers, ...error.headers } };
+			if (error instanceof HttpError)
+				return {
+					status: error.status,
+					body: error.body,
+					headers: { ...headers, ...error.headers },
+				};
 			// A sandbox bug: answer like Laravel's production 500, and say why on stderr.
 			console.error('[sandbox] handler failed:', error);
 			return { status: 500, body: { message: 'Server Error' }, headers };
@@ -91,9 +97,17 @@ export function createApi(deps: ApiDeps): (request: ApiRequest) => ApiResult {
 	};
 }
 
-function route(router: Router<ApiRoute>, deps: ApiDeps, request: ApiRequest, token: string | null): ApiResult {
+function route(
+	router: Router<ApiRoute>,
+	deps: ApiDeps,
+	request: ApiRequest,
+	token: string | null,
+): ApiResult {
 	const match = router.match(request.method, request.url.pathname);
-	if (!match) throw new HttpError(404, { message: `The route ${request.url.pathname.replace(/^\//, '')} could not be found.` });
+	if (!match)
+		throw new HttpError(404, {
+			message: `The route ${request.url.pathname.replace(/^\//, '')} could not be found.`,
+		});
 	const definition = match.value;
 	if (token === null) throw new HttpError(401, UNAUTHENTICATED);
 	const config = deps.config();
@@ -112,7 +126,9 @@ function route(router: Router<ApiRoute>, deps: ApiDeps, request: ApiRequest, tok
 		if (!agent) throw new HttpError(401, UNAUTHENTICATED);
 		return definition.handle({ ...base(), agent });
 	}
-	const tenant = Object.hasOwn(config.supportTokens, token) ? config.supportTokens[token] : undefined;
+	const tenant = Object.hasOwn(config.supportTokens, token)
+		? config.supportTokens[token]
+		: undefined;
 	if (!tenant) throw new HttpError(401, UNAUTHENTICATED);
 	if (definition.ability !== null && !tenant.abilities.includes(definition.ability)) {
 		throw new HttpError(403, {
@@ -125,7 +141,9 @@ function route(router: Router<ApiRoute>, deps: ApiDeps, request: ApiRequest, tok
 /** 400 for a body that is not JSON, or JSON but not an object; `{}` for an empty body. */
 function jsonObjectBody(parsed: JsonBody): Record<string, unknown> {
 	if (parsed.kind === 'empty') return {};
-	if (parsed.kind === 'malformed') throw new HttpError(400, { message: `Malformed JSON body: ${parsed.reason}` });
-	if (!isPlainObject(parsed.value)) throw new HttpError(400, { message: 'The request body must be a JSON object.' });
+	if (parsed.kind === 'malformed')
+		throw new HttpError(400, { message: `Malformed JSON body: ${parsed.reason}` });
+	if (!isPlainObject(parsed.value))
+		throw new HttpError(400, { message: 'The request body must be a JSON object.' });
 	return parsed.value;
 }

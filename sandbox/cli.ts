@@ -25,12 +25,16 @@ async function main(): Promise<void> {
 	// One line per API request; deliveries only when asked (a 10,000-row batch posts 70,000 events).
 	sandbox.events.on('request', (request: RecordedRequest) => {
 		const fault = request.fault ? ' [fault]' : '';
-		console.log(`${request.method} ${request.path} → ${request.status ?? 'dropped'} (${request.duration_ms ?? 0} ms)${fault}`);
+		console.log(
+			`${request.method} ${request.path} → ${request.status ?? 'dropped'} (${request.duration_ms ?? 0} ms)${fault}`,
+		);
 	});
 	if (cli.verbose) {
 		sandbox.events.on('delivery', (delivery: DeliveryRecord) => {
 			const outcome = delivery.status ?? delivery.error;
-			console.log(`  event ${delivery.event_type} #${delivery.conversation_id}${delivery.duplicate ? ' (again)' : ''} → ${delivery.url} → ${outcome}`);
+			console.log(
+				`  event ${delivery.event_type} #${delivery.conversation_id}${delivery.duplicate ? ' (again)' : ''} → ${delivery.url} → ${outcome}`,
+			);
 		});
 	}
 

@@ -62,9 +62,18 @@ export function parseCliArgs(argv: string[]): CliOptions {
 
 	const init: SandboxInit = { port: number(values.port, 'port') ?? DEFAULT_CLI_PORT };
 	if (values.host) init.host = values.host;
-	if (values['agent-token']) init.agents = renameKey(DEFAULT_SANDBOX_OPTIONS.agents, DEFAULT_AGENT_TOKEN, values['agent-token']);
+	if (values['agent-token'])
+		init.agents = renameKey(
+			DEFAULT_SANDBOX_OPTIONS.agents,
+			DEFAULT_AGENT_TOKEN,
+			values['agent-token'],
+		);
 	if (values['support-token']) {
-		init.supportTokens = renameKey(DEFAULT_SANDBOX_OPTIONS.supportTokens, DEFAULT_SUPPORT_TOKEN, values['support-token']);
+		init.supportTokens = renameKey(
+			DEFAULT_SANDBOX_OPTIONS.supportTokens,
+			DEFAULT_SUPPORT_TOKEN,
+			values['support-token'],
+		);
 	}
 	const limit = number(values['rate-limit'], 'rate-limit');
 	const windowSeconds = number(values.window, 'window');
@@ -74,23 +83,35 @@ export function parseCliArgs(argv: string[]): CliOptions {
 	if (values['no-webhook-secret']) init.webhookSecret = null;
 	init.eventDelayMs = number(values['event-delay'], 'event-delay');
 	init.errorShape = oneOf(values['error-shape'], ['message', 'status'] as const, 'error-shape');
-	init.voiceEventShape = oneOf(values['voice-event-shape'], ['conversation', 'call'] as const, 'voice-event-shape');
+	init.voiceEventShape = oneOf(
+		values['voice-event-shape'],
+		['conversation', 'call'] as const,
+		'voice-event-shape',
+	);
 	init.redeliverRatio = number(values['redeliver-ratio'], 'redeliver-ratio');
 	init.deliveryConcurrency = number(values.concurrency, 'concurrency');
 	if (values['no-auto-reply']) init.autoReply = false;
 
-	return { init: withoutUndefined(init), verbose: values.verbose === true, help: values.help === true };
+	return {
+		init: withoutUndefined(init),
+		verbose: values.verbose === true,
+		help: values.help === true,
+	};
 }
 
 /** What a developer needs to point n8n at the sandbox. */
 export function banner(url: string, options: SandboxOptions): string {
 	const lines = [`Velents sandbox listening on ${url}`, '', 'Agent.sa tokens:'];
 	for (const [token, agent] of Object.entries(options.agents)) {
-		lines.push(`  ${token}    agent ${agent.id} ${agent.public}, channels ${agent.channels.map((c) => `${c.id}=${c.name}`).join(', ')}`);
+		lines.push(
+			`  ${token}    agent ${agent.id} ${agent.public}, channels ${agent.channels.map((c) => `${c.id}=${c.name}`).join(', ')}`,
+		);
 	}
 	lines.push('Support Center tokens:');
 	for (const [token, tenant] of Object.entries(options.supportTokens)) {
-		lines.push(`  ${token}    tenant ${tenant.tenant_id}, abilities: ${tenant.abilities.join(', ') || '(none)'}`);
+		lines.push(
+			`  ${token}    tenant ${tenant.tenant_id}, abilities: ${tenant.abilities.join(', ') || '(none)'}`,
+		);
 	}
 	lines.push(
 		'',
@@ -105,11 +126,16 @@ export function banner(url: string, options: SandboxOptions): string {
 function number(raw: string | undefined, name: string): number | undefined {
 	if (raw === undefined) return undefined;
 	const value = Number(raw);
-	if (raw.trim() === '' || !Number.isFinite(value)) throw new Error(`--${name} must be a number, got "${raw}".`);
+	if (raw.trim() === '' || !Number.isFinite(value))
+		throw new Error(`--${name} must be a number, got "${raw}".`);
 	return value;
 }
 
-function oneOf<T extends string>(raw: string | undefined, allowed: readonly T[], name: string): T | undefined {
+function oneOf<T extends string>(
+	raw: string | undefined,
+	allowed: readonly T[],
+	name: string,
+): T | undefined {
 	if (raw === undefined) return undefined;
 	const found = allowed.find((value) => value === raw);
 	if (!found) throw new Error(`--${name} must be one of ${allowed.join(', ')}, got "${raw}".`);
@@ -117,13 +143,19 @@ function oneOf<T extends string>(raw: string | undefined, allowed: readonly T[],
 }
 
 function renameKey<V>(record: Record<string, V>, from: string, to: string): Record<string, V> {
-	return Object.fromEntries(Object.entries(record).map(([key, value]) => [key === from ? to : key, value]));
+	return Object.fromEntries(
+		Object.entries(record).map(([key, value]) => [key === from ? to : key, value]),
+	);
 }
 
 /** Only the options actually given, so that the printed and tested options stay readable. */
 function withoutUndefined(init: SandboxInit): SandboxInit {
-	const rest = Object.fromEntries(Object.entries(init).filter(([, value]) => value !== undefined)) as SandboxInit;
+	const rest = Object.fromEntries(
+		Object.entries(init).filter(([, value]) => value !== undefined),
+	) as SandboxInit;
 	if (!init.rateLimit) return rest;
-	const rateLimit = Object.fromEntries(Object.entries(init.rateLimit).filter(([, value]) => value !== undefined));
+	const rateLimit = Object.fromEntries(
+		Object.entries(init.rateLimit).filter(([, value]) => value !== undefined),
+	);
 	return { ...rest, rateLimit };
 }

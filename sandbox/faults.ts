@@ -71,7 +71,9 @@ export class FaultInjector {
 function matches(fault: Fault, method: string, path: string): boolean {
 	if (fault.method && fault.method.toUpperCase() !== method.toUpperCase()) return false;
 	if (!fault.path) return true;
-	return fault.path.endsWith('*') ? path.startsWith(fault.path.slice(0, -1)) : trimSlash(path) === trimSlash(fault.path);
+	return fault.path.endsWith('*')
+		? path.startsWith(fault.path.slice(0, -1))
+		: trimSlash(path) === trimSlash(fault.path);
 }
 
 function trimSlash(path: string): string {

@@ -34,7 +34,10 @@ export async function readBody(req: IncomingMessage): Promise<Buffer | null> {
 	return size > MAX_BODY_BYTES ? null : Buffer.concat(chunks, size);
 }
 
-export type JsonBody = { kind: 'empty' } | { kind: 'json'; value: unknown } | { kind: 'malformed'; text: string; reason: string };
+export type JsonBody =
+	| { kind: 'empty' }
+	| { kind: 'json'; value: unknown }
+	| { kind: 'malformed'; text: string; reason: string };
 
 export function parseJsonBody(raw: Buffer): JsonBody {
 	const text = raw.toString('utf8');
@@ -42,7 +45,11 @@ export function parseJsonBody(raw: Buffer): JsonBody {
 	try {
 		return { kind: 'json', value: JSON.parse(text) as unknown };
 	} catch (error) {
-		return { kind: 'malformed', text, reason: error instanceof Error ? error.message : String(error) };
+		return {
+			kind: 'malformed',
+			text,
+			reason: error instanceof Error ? error.message : String(error),
+		};
 	}
 }
 
@@ -50,7 +57,12 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function writeJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function writeJson(
+	res: ServerResponse,
+	status: number,
+	body: unknown,
+	headers: Record<string, string> = {},
+): void {
 	const payload = Buffer.from(JSON.stringify(body), 'utf8');
 	res.writeHead(status, {
 		...headers,

@@ -41,7 +41,9 @@ type Handler = (request: InspectionRequest) => Answer | Promise<Answer>;
 /** A few bytes standing in for a call recording (an MPEG frame header and silence). */
 const FAKE_RECORDING = Buffer.from([0xff, 0xfb, 0x90, 0x64, ...new Array<number>(412).fill(0)]);
 
-export function createInspection(deps: InspectionDeps): (url: URL, method: string, rawBody: Buffer, res: ServerResponse) => Promise<void> {
+export function createInspection(
+	deps: InspectionDeps,
+): (url: URL, method: string, rawBody: Buffer, res: ServerResponse) => Promise<void> {
 	const router = new Router<Handler>();
 	const at = (path: string) => `${INSPECTION_PREFIX}${path}`;
 	const ok = (body: unknown): Answer => ({ status: 200, body });
@@ -51,15 +53,24 @@ export function createInspection(deps: InspectionDeps): (url: URL, method: strin
 			const { method, path } = queryObject(url);
 			const requests = deps
 				.state()
-				.requests.filter((r) => (!method || r.method === method.toUpperCase()) && (!path || r.path === path));
+				.requests.filter(
+					(r) => (!method || r.method === method.toUpperCase()) && (!path || r.path === path),
+				);
 			return ok({ data: requests });
 		})
 		.add('GET', at('/tickets'), () =>
-			ok({ data: [...deps.state().tickets.values()].map((stored) => ({ tenant_id: stored.tenant_id, ...stored.ticket })) }),
+			ok({
+				data: [...deps.state().tickets.values()].map((stored) => ({
+					tenant_id: stored.tenant_id,
+					...stored.ticket,
+				})),
+			}),
 		)
 		.add('GET', at(`/conversations/${paramTemplate('id')}/messages`), ({ params }) => {
 			const conversation = deps.state().supportConversations.get(params.id);
-			return conversation ? ok({ data: conversation.messages }) : { status: 404, body: { message: `No conversation ${params.id}.` } };
+			return conversation
+				? ok({ data: conversation.messages })
+				: { status: 404, body: { message: `No conversation ${params.id}.` } };
 		})
 		.add('GET', at('/dispatches'), () => ok({ data: deps.state().dispatches }))
 		.add('GET', at('/batches'), () => ok({ data: deps.state().batches }))
@@ -68,16 +79,23 @@ export function createInspection(deps: InspectionDeps): (url: URL, method: strin
 			const deliveries = deps
 				.state()
 				.deliveries.filter(
-					(d) => (!conversationId || String(d.conversation_id) === conversationId) && (!eventType || d.event_type === eventType),
+					(d) =>
+						(!conversationId || String(d.conversation_id) === conversationId) &&
+						(!eventType || d.event_type === eventType),
 				);
 			return ok({ data: deliveries });
 		})
 		.add('GET', at('/deliveries/wait'), async ({ url }) => {
 			const { count, timeout_ms: timeoutMs } = queryObject(url);
 			try {
-				return ok({ data: await deps.waitForDeliveries(Number(count ?? 1), Number(timeoutMs ?? 5000)) });
+				return ok({
+					data: await deps.waitForDeliveries(Number(count ?? 1), Number(timeoutMs ?? 5000)),
+				});
 			} catch (error) {
-				return { status: 408, body: { message: error instanceof Error ? error.message : String(error) } };
+				return {
+					status: 408,
+					body: { message: error instanceof Error ? error.message : String(error) },
+				};
 			}
 		})
 		.add('GET', at('/idle'), async ({ url }) => {
@@ -85,7 +103,10 @@ export function createInspection(deps: InspectionDeps): (url: URL, method: strin
 				await deps.waitForIdle(Number(queryObject(url).timeout_ms ?? 5000));
 				return ok({ data: { idle: true } });
 			} catch (error) {
-				return { status: 408, body: { message: error instanceof Error ? error.message : String(error) } };
+				return {
+					status: 408,
+					body: { message: error instanceof Error ? error.message : String(error) },
+				};
 			}
 		})
 		.add('POST', at('/reset'), () => {
@@ -97,7 +118,11 @@ export function createInspection(deps: InspectionDeps): (url: URL, method: strin
 			const body = jsonObject(rawBody);
 			if (!body) return { status: 400, body: { message: 'The body must be a JSON object.' } };
 			const parsed = check(configPatchSchema, body);
-			if (!parsed.ok) return { status: 422, body: { message: 'Invalid sandbox configuration.', errors: parsed.errors } };
+			if (!parsed.ok)
+				return {
+					status: 422,
+					body: { message: 'Invalid sandbox configuration.', errors: parsed.errors },
+				};
 			deps.configure(body as SandboxConfigPatch);
 			return ok({ data: serializableOptions(deps.config()) });
 		})
@@ -106,7 +131,8 @@ export function createInspection(deps: InspectionDeps): (url: URL, method: strin
 			const body = jsonObject(rawBody);
 			if (!body) return { status: 400, body: { message: 'The body must be a JSON object.' } };
 			const parsed = check(faultSpecSchema, body);
-			if (!parsed.ok) return { status: 422, body: { message: 'Invalid fault.', errors: parsed.errors } };
+			if (!parsed.ok)
+				return { status: 422, body: { message: 'Invalid fault.', errors: parsed.errors } };
 			return { status: 201, body: { data: deps.faults.add(body as FaultSpec) } };
 		})
 		.add('DELETE', at('/faults'), () => {
@@ -117,7 +143,10 @@ export function createInspection(deps: InspectionDeps): (url: URL, method: strin
 	return async (url, method, rawBody, res) => {
 		const recording = new RegExp(`^${INSPECTION_PREFIX}/recordings/\\d+\\.mp3$`).test(url.pathname);
 		if (recording && method === 'GET') {
-			res.writeHead(200, { 'Content-Type': 'audio/mpeg', 'Content-Length': String(FAKE_RECORDING.length) });
+			res.writeHead(200, {
+				'Content-Type': 'audio/mpeg',
+				'Content-Length': String(FAKE_RECORDING.length),
+			});
 			res.end(FAKE_RECORDING);
 			return;
 		}

@@ -134,9 +134,15 @@ export class LifecycleEngine {
 			created_at: conversation.created_at,
 			agent: job.agent,
 		};
-		const asCall = conversation.channel_id === VOICE_CHANNEL_ID && config.voiceEventShape === 'call';
+		const asCall =
+			conversation.channel_id === VOICE_CHANNEL_ID && config.voiceEventShape === 'call';
 		const events = asCall
-			? callEvents(config.script, played, config.now, `${this.deps.baseUrl()}/__sandbox/recordings/${conversation.id}.mp3`)
+			? callEvents(
+					config.script,
+					played,
+					config.now,
+					`${this.deps.baseUrl()}/__sandbox/recordings/${conversation.id}.mp3`,
+				)
 			: conversationEvents(config.script, played, config.now);
 
 		for (let sequence = 0; ; sequence++) {
@@ -151,8 +157,23 @@ export class LifecycleEngine {
 			const body = mergeWebhookBody(next.value, job.webhook.body);
 			const selfCheck = (asCall ? callEventSchema : conversationEventSchema).safeParse(body);
 			if (!selfCheck.success) {
-				const failure = { status: null, error: `self-check failed: ${selfCheck.error.message}`, responseBody: null };
-				this.record(job, { sequence, duplicate: false, headers: {}, body, startedMs: Date.now(), startedAt: isoTimestamp(current.now()) }, failure);
+				const failure = {
+					status: null,
+					error: `self-check failed: ${selfCheck.error.message}`,
+					responseBody: null,
+				};
+				this.record(
+					job,
+					{
+						sequence,
+						duplicate: false,
+						headers: {},
+						body,
+						startedMs: Date.now(),
+						startedAt: isoTimestamp(current.now()),
+					},
+					failure,
+				);
 				return;
 			}
 			await this.deliver(job, sequence, body, false);
@@ -168,7 +189,12 @@ export class LifecycleEngine {
 		return unitHash(redeliverSeed, conversationId, sequence) < redeliverRatio;
 	}
 
-	private async deliver(job: QueuedJob, sequence: number, body: Record<string, unknown>, duplicate: boolean): Promise<void> {
+	private async deliver(
+		job: QueuedJob,
+		sequence: number,
+		body: Record<string, unknown>,
+		duplicate: boolean,
+	): Promise<void> {
 		if (job.generation !== this.generation) return;
 		const attempt: Attempt = {
 			sequence,
@@ -216,10 +242,19 @@ export class LifecycleEngine {
 		this.deps.events.emit('delivery', delivery);
 	}
 
-	private post(link: string, headers: Record<string, string>, body: Record<string, unknown>): Promise<PostOutcome> {
+	private post(
+		link: string,
+		headers: Record<string, string>,
+		body: Record<string, unknown>,
+	): Promise<PostOutcome> {
 		const url = new URL(link);
 		const transport = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : null;
-		if (!transport) return Promise.resolve({ status: null, error: `unsupported protocol ${url.protocol}`, responseBody: null });
+		if (!transport)
+			return Promise.resolve({
+				status: null,
+				error: `unsupported protocol ${url.protocol}`,
+				responseBody: null,
+			});
 		const payload = Buffer.from(JSON.stringify(body), 'utf8');
 		return new Promise((resolve) => {
 			const request = transport.request(url, {
@@ -234,7 +269,9 @@ export class LifecycleEngine {
 				resolve(outcome);
 			};
 			request.on('timeout', () => request.destroy(new Error('timeout')));
-			request.on('error', (error) => finish({ status: null, error: error.message, responseBody: null }));
+			request.on('error', (error) =>
+				finish({ status: null, error: error.message, responseBody: null }),
+			);
 			request.on('response', (response) => {
 				const chunks: Buffer[] = [];
 				let size = 0;
@@ -249,7 +286,9 @@ export class LifecycleEngine {
 						responseBody: Buffer.concat(chunks).toString('utf8').slice(0, MAX_RECORDED_RESPONSE),
 					}),
 				);
-				response.on('error', (error) => finish({ status: response.statusCode ?? null, error: error.message, responseBody: null }));
+				response.on('error', (error) =>
+					finish({ status: response.statusCode ?? null, error: error.message, responseBody: null }),
+				);
 			});
 			request.end(payload);
 		});
@@ -257,7 +296,10 @@ export class LifecycleEngine {
 }
 
 /** `webhook.body` fields join every event; the platform's own fields win a clash [assumed]. */
-export function mergeWebhookBody(event: object, extra: Record<string, unknown> | undefined): Record<string, unknown> {
+export function mergeWebhookBody(
+	event: object,
+	extra: Record<string, unknown> | undefined,
+): Record<string, unknown> {
 	const merged: Record<string, unknown> = { ...event };
 	for (const [key, value] of Object.entries(extra ?? {})) {
 		if (!(key in merged)) merged[key] = value;
@@ -266,7 +308,9 @@ export function mergeWebhookBody(event: object, extra: Record<string, unknown> |
 }
 
 function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
-	return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+	return Object.fromEntries(
+		Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]),
+	);
 }
 
 /** A well-mixed hash of integers into [0, 1). */

@@ -74,7 +74,9 @@ export interface SandboxOptions {
 }
 
 /** What `startSandbox` accepts: any option, and any part of `rateLimit`. */
-export type SandboxInit = Partial<Omit<SandboxOptions, 'rateLimit'>> & { rateLimit?: Partial<RateLimitOptions> };
+export type SandboxInit = Partial<Omit<SandboxOptions, 'rateLimit'>> & {
+	rateLimit?: Partial<RateLimitOptions>;
+};
 
 export const DEFAULT_AGENT_TOKEN = 'sandbox-agent-token';
 export const DEFAULT_SUPPORT_TOKEN = 'Sandbox_1_PersonalAccessToken_sandboxsupporttoken';
@@ -90,8 +92,15 @@ const ALL_ABILITIES: string[] = Object.values(SUPPORT_ABILITIES);
 export const DEFAULT_SCRIPT: ConversationScript = {
 	greeting: 'مرحبا! أنا مساعد {{company_name}}...',
 	exchanges: [
-		{ customer: 'the date is today nightly 10 clock', agent: 'ممتاز! تبي تحجز اليوم الساعة 10 بالليل...' },
-		{ customer: 'my name is shady', agent: 'حياك يا Shady! ...', extract: { customer_name: 'shady' } },
+		{
+			customer: 'the date is today nightly 10 clock',
+			agent: 'ممتاز! تبي تحجز اليوم الساعة 10 بالليل...',
+		},
+		{
+			customer: 'my name is shady',
+			agent: 'حياك يا Shady! ...',
+			extract: { customer_name: 'shady' },
+		},
 		{
 			customer: 'yes, book it for 10 pm please',
 			agent: 'تم! حجزت لك اليوم الساعة 10 بالليل يا Shady.',
@@ -119,7 +128,11 @@ export const DEFAULT_SANDBOX_OPTIONS: Readonly<SandboxOptions> = Object.freeze({
 	},
 	supportTokens: {
 		[DEFAULT_SUPPORT_TOKEN]: { tenant_id: 1, token_name: 'sandbox', abilities: ALL_ABILITIES },
-		[OTHER_TENANT_SUPPORT_TOKEN]: { tenant_id: 2, token_name: 'other-tenant', abilities: ALL_ABILITIES },
+		[OTHER_TENANT_SUPPORT_TOKEN]: {
+			tenant_id: 2,
+			token_name: 'other-tenant',
+			abilities: ALL_ABILITIES,
+		},
 		[READ_ONLY_SUPPORT_TOKEN]: {
 			tenant_id: 1,
 			token_name: 'read-only',
@@ -164,7 +177,11 @@ export const configPatchSchema = z
 	.object({
 		agents: z.record(agentConfigurationSchema),
 		supportTokens: z.record(
-			z.object({ tenant_id: z.number().int(), token_name: z.string(), abilities: z.array(z.string()) }),
+			z.object({
+				tenant_id: z.number().int(),
+				token_name: z.string(),
+				abilities: z.array(z.string()),
+			}),
 		),
 		rateLimit: z
 			.object({ limit: z.number().int().min(1), windowSeconds: z.number().positive() })
@@ -178,7 +195,13 @@ export const configPatchSchema = z
 			.object({
 				greeting: z.string(),
 				exchanges: z.array(
-					z.object({ customer: z.string(), agent: z.string(), extract: agentValuesSchema.optional() }).strict(),
+					z
+						.object({
+							customer: z.string(),
+							agent: z.string(),
+							extract: agentValuesSchema.optional(),
+						})
+						.strict(),
 				),
 				callOutcome: z.enum(['done', 'failed', 'no_response']).default('done'),
 			})
@@ -205,7 +228,9 @@ export function applyConfigPatch(options: SandboxOptions, patch: SandboxConfigPa
 
 /** `{key: undefined}` means "not given", never "set to undefined". */
 function definedOnly<T extends object>(record: T): Partial<T> {
-	return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as Partial<T>;
+	return Object.fromEntries(
+		Object.entries(record).filter(([, value]) => value !== undefined),
+	) as Partial<T>;
 }
 
 /** Options with everything that cannot cross JSON (the clock) left out. */
@@ -218,7 +243,9 @@ function assertValidOptions(options: SandboxOptions): void {
 	const { host: _host, port: _port, now: _now, ...patchable } = options;
 	const result = configPatchSchema.safeParse(patchable);
 	if (!result.success) {
-		const details = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+		const details = result.error.issues
+			.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+			.join('; ');
 		throw new Error(`Invalid sandbox options: ${details}`);
 	}
 }

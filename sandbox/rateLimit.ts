@@ -45,7 +45,12 @@ export class FixedWindowRateLimiter {
 		const { limit } = this.settings().rateLimit;
 		const window = this.currentWindow(key, false);
 		const count = window?.count ?? 0;
-		return { allowed: count < limit, limit, remaining: Math.max(0, limit - count), retryAfterSeconds: null };
+		return {
+			allowed: count < limit,
+			limit,
+			remaining: Math.max(0, limit - count),
+			retryAfterSeconds: null,
+		};
 	}
 
 	reset(): void {
@@ -87,6 +92,7 @@ export function rateLimitHeaders(decision: RateDecision): Record<string, string>
 		[RATE_LIMIT.limitHeader]: String(decision.limit),
 		[RATE_LIMIT.remainingHeader]: String(decision.remaining),
 	};
-	if (decision.retryAfterSeconds !== null) headers[RATE_LIMIT.retryAfterHeader] = String(decision.retryAfterSeconds);
+	if (decision.retryAfterSeconds !== null)
+		headers[RATE_LIMIT.retryAfterHeader] = String(decision.retryAfterSeconds);
 	return headers;
 }

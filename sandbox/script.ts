@@ -51,7 +51,11 @@ export function* conversationEvents(
 	const history: HistoryEntry[] = [];
 	let extraction: AgentValues = {};
 
-	history.push({ role: 'agent', message: render(script.greeting, conversation.values), timestamp: isoTimestamp(now()) });
+	history.push({
+		role: 'agent',
+		message: render(script.greeting, conversation.values),
+		timestamp: isoTimestamp(now()),
+	});
 	yield {
 		event: { type: 'onStarted', about: EVENT_ABOUT.conversation },
 		agent,
@@ -109,7 +113,11 @@ export function* callEvents(
 	const history: CallHistoryEntry[] = [];
 	let goals: AgentValues = {};
 	if (done) {
-		history.push({ role: 'agent', content: render(script.greeting, call.values), timeAdded: isoTimestamp(now()) });
+		history.push({
+			role: 'agent',
+			content: render(script.greeting, call.values),
+			timeAdded: isoTimestamp(now()),
+		});
 		for (const exchange of script.exchanges) {
 			const timeAdded = isoTimestamp(now());
 			history.push(
@@ -122,7 +130,13 @@ export function* callEvents(
 	yield {
 		event: { type: `on${script.callOutcome}`, about: EVENT_ABOUT.call },
 		agent: { id: call.agent.id, public: call.agent.public },
-		call: { id: call.id, channel_id: call.channel_id, phone: call.phone, values: call.values, created_at: call.created_at },
+		call: {
+			id: call.id,
+			channel_id: call.channel_id,
+			phone: call.phone,
+			values: call.values,
+			created_at: call.created_at,
+		},
 		result: {
 			recording: done,
 			call_recording_url: done ? recordingUrl : null,

@@ -59,7 +59,10 @@ export interface Sandbox {
 	/** Back to the state and options the sandbox started with; running lifecycles stop. */
 	reset(): void;
 	/** Resolves with all deliveries once `count` exist or the predicate holds; rejects after `timeoutMs`. */
-	waitForDeliveries(target: number | DeliveryPredicate, timeoutMs?: number): Promise<DeliveryRecord[]>;
+	waitForDeliveries(
+		target: number | DeliveryPredicate,
+		timeoutMs?: number,
+	): Promise<DeliveryRecord[]>;
 	/** Resolves once no lifecycle is queued or playing. */
 	waitForIdle(timeoutMs?: number): Promise<void>;
 	close(): Promise<void>;
@@ -76,7 +79,12 @@ export async function startSandbox(options: SandboxInit = {}): Promise<Sandbox> 
 	let baseUrl = '';
 
 	const limiter = new FixedWindowRateLimiter(() => config);
-	const lifecycle = new LifecycleEngine({ config: () => config, state: () => state, events, baseUrl: () => baseUrl });
+	const lifecycle = new LifecycleEngine({
+		config: () => config,
+		state: () => state,
+		events,
+		baseUrl: () => baseUrl,
+	});
 	const api = createApi({ config: () => config, state: () => state, lifecycle, limiter });
 
 	const configure = (patch: SandboxConfigPatch): void => {
@@ -92,8 +100,12 @@ export async function startSandbox(options: SandboxInit = {}): Promise<Sandbox> 
 		faults.clear();
 		config = resolveOptions(options);
 	};
-	const waitForDeliveries = (target: number | DeliveryPredicate, timeoutMs = DEFAULT_WAIT_MS): Promise<DeliveryRecord[]> => {
-		const reached: DeliveryPredicate = typeof target === 'number' ? (all) => all.length >= target : target;
+	const waitForDeliveries = (
+		target: number | DeliveryPredicate,
+		timeoutMs = DEFAULT_WAIT_MS,
+	): Promise<DeliveryRecord[]> => {
+		const reached: DeliveryPredicate =
+			typeof target === 'number' ? (all) => all.length >= target : target;
 		return new Promise((resolve, reject) => {
 			const check = (): void => {
 				if (!reached(state.deliveries)) return;
@@ -102,7 +114,11 @@ export async function startSandbox(options: SandboxInit = {}): Promise<Sandbox> 
 			};
 			const timer = setTimeout(() => {
 				cleanup();
-				reject(new Error(`Timed out after ${timeoutMs} ms waiting for deliveries (${state.deliveries.length} so far).`));
+				reject(
+					new Error(
+						`Timed out after ${timeoutMs} ms waiting for deliveries (${state.deliveries.length} so far).`,
+					),
+				);
 			}, timeoutMs);
 			const cleanup = (): void => {
 				clearTimeout(timer);
@@ -114,7 +130,11 @@ export async function startSandbox(options: SandboxInit = {}): Promise<Sandbox> 
 	};
 	const waitForIdle = (timeoutMs = DEFAULT_WAIT_MS): Promise<void> =>
 		new Promise((resolve, reject) => {
-			const timer = setTimeout(() => reject(new Error(`Timed out after ${timeoutMs} ms waiting for lifecycles to finish.`)), timeoutMs);
+			const timer = setTimeout(
+				() =>
+					reject(new Error(`Timed out after ${timeoutMs} ms waiting for lifecycles to finish.`)),
+				timeoutMs,
+			);
 			void lifecycle.waitForIdle().then(() => {
 				clearTimeout(timer);
 				resolve();
@@ -131,7 +151,12 @@ export async function startSandbox(options: SandboxInit = {}): Promise<Sandbox> 
 		waitForIdle,
 	});
 
-	const handleApi = async (req: IncomingMessage, res: ServerResponse, url: URL, rawBody: Buffer): Promise<void> => {
+	const handleApi = async (
+		req: IncomingMessage,
+		res: ServerResponse,
+		url: URL,
+		rawBody: Buffer,
+	): Promise<void> => {
 		const method = (req.method ?? 'GET').toUpperCase();
 		const startedMs = Date.now();
 		// Parsed once: the log keeps it, the API validates it (a 10,000-row batch is a megabyte).
@@ -158,7 +183,12 @@ export async function startSandbox(options: SandboxInit = {}): Promise<Sandbox> 
 		const fault = faults.take(method, url.pathname);
 		if (fault) {
 			const { answer, latencyMs, afterProcessing } = fault;
-			record.fault = { status: typeof answer === 'number' ? answer : null, latencyMs, drop: answer === 'drop', afterProcessing };
+			record.fault = {
+				status: typeof answer === 'number' ? answer : null,
+				latencyMs,
+				drop: answer === 'drop',
+				afterProcessing,
+			};
 		}
 		if (fault && !fault.afterProcessing) {
 			if (fault.latencyMs > 0) await sleeps.sleep(fault.latencyMs);
@@ -188,17 +218,30 @@ export async function startSandbox(options: SandboxInit = {}): Promise<Sandbox> 
 	};
 
 	/** Answers with the fault (or drops the socket); returns the status sent, null when dropped. */
-	const answerFault = (req: IncomingMessage, res: ServerResponse, answer: 'drop' | number, fault: Fault): number | null => {
+	const answerFault = (
+		req: IncomingMessage,
+		res: ServerResponse,
+		answer: 'drop' | number,
+		fault: Fault,
+	): number | null => {
 		if (answer === 'drop') {
 			req.socket.destroy();
 			return null;
 		}
 		const headers: Record<string, string> = {
-			...rateLimitHeaders(limiter.peek(rateLimitKey(bearerToken(req.headers), req.socket.remoteAddress))),
+			...rateLimitHeaders(
+				limiter.peek(rateLimitKey(bearerToken(req.headers), req.socket.remoteAddress)),
+			),
 			...(answer === 429 ? { 'retry-after': '1' } : {}),
 			...fault.headers,
 		};
-		if (!res.destroyed) writeJson(res, answer, fault.body ?? { message: http.STATUS_CODES[answer] ?? 'Error' }, headers);
+		if (!res.destroyed)
+			writeJson(
+				res,
+				answer,
+				fault.body ?? { message: http.STATUS_CODES[answer] ?? 'Error' },
+				headers,
+			);
 		return answer;
 	};
 
@@ -207,7 +250,12 @@ export async function startSandbox(options: SandboxInit = {}): Promise<Sandbox> 
 			const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
 			const rawBody = await readBody(req);
 			if (url.pathname === INSPECTION_PREFIX || url.pathname.startsWith(`${INSPECTION_PREFIX}/`)) {
-				return inspection(url, (req.method ?? 'GET').toUpperCase(), rawBody ?? Buffer.alloc(0), res);
+				return inspection(
+					url,
+					(req.method ?? 'GET').toUpperCase(),
+					rawBody ?? Buffer.alloc(0),
+					res,
+				);
 			}
 			if (rawBody === null) return writeJson(res, 413, { message: 'Payload Too Large' });
 			return handleApi(req, res, url, rawBody);
@@ -238,10 +286,17 @@ export async function startSandbox(options: SandboxInit = {}): Promise<Sandbox> 
 		events,
 		requests: (filter = {}) =>
 			state.requests.filter(
-				(r) => (!filter.method || r.method === filter.method.toUpperCase()) && (!filter.path || r.path === filter.path),
+				(r) =>
+					(!filter.method || r.method === filter.method.toUpperCase()) &&
+					(!filter.path || r.path === filter.path),
 			),
-		tickets: () => [...state.tickets.values()].map((stored) => ({ tenant_id: stored.tenant_id, ...stored.ticket })),
-		messages: (conversationId) => state.supportConversations.get(String(conversationId))?.messages ?? [],
+		tickets: () =>
+			[...state.tickets.values()].map((stored) => ({
+				tenant_id: stored.tenant_id,
+				...stored.ticket,
+			})),
+		messages: (conversationId) =>
+			state.supportConversations.get(String(conversationId))?.messages ?? [],
 		dispatches: () => state.dispatches,
 		batches: () => state.batches,
 		deliveries: () => state.deliveries,

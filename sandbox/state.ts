@@ -1,7 +1,12 @@
 /** Everything the sandbox remembers: what it was asked, what it created, what it delivered. */
 import type { IncomingHttpHeaders } from 'node:http';
 
-import type { AgentValues, HistoryItem, Ticket, WebhookOptions } from '../nodes/shared/contract/schemas';
+import type {
+	AgentValues,
+	HistoryItem,
+	Ticket,
+	WebhookOptions,
+} from '../nodes/shared/contract/schemas';
 
 export interface RecordedRequest {
 	id: number;
@@ -101,7 +106,14 @@ export interface SupportConversation {
 	messages: HistoryItem[];
 }
 
-type Counter = 'request' | 'agentConversation' | 'batch' | 'delivery' | 'ticket' | 'supportConversation' | 'message';
+type Counter =
+	| 'request'
+	| 'agentConversation'
+	| 'batch'
+	| 'delivery'
+	| 'ticket'
+	| 'supportConversation'
+	| 'message';
 
 export class SandboxState {
 	requests: RecordedRequest[] = [];

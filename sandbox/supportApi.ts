@@ -1,6 +1,9 @@
 /** Support Center endpoints: me, tickets (create, get, list), Send and history. Tenants never see each other's data. */
 import { SUPPORT_ABILITIES, SUPPORT_PATHS } from '../nodes/shared/contract';
-import { createTicketRequestSchema, sendMessageRequestSchema } from '../nodes/shared/contract/schemas';
+import {
+	createTicketRequestSchema,
+	sendMessageRequestSchema,
+} from '../nodes/shared/contract/schemas';
 import type { HistoryItem, Ticket, TokenInfo } from '../nodes/shared/contract/schemas';
 import type { ApiDeps, ApiRoute, SupportContext } from './api';
 import { HttpError } from './http';
@@ -13,7 +16,15 @@ import { laravelTimestamp } from './time';
 import { check, validationError } from './validation';
 
 /** Fields the server sets itself: a client's value for them is ignored. */
-const SERVER_FIELDS = new Set(['id', 'public_id', 'conversation_id', 'status', 'created_at', 'updated_at', 'tenant_id']);
+const SERVER_FIELDS = new Set([
+	'id',
+	'public_id',
+	'conversation_id',
+	'status',
+	'created_at',
+	'updated_at',
+	'tenant_id',
+]);
 
 export function supportRoutes(deps: ApiDeps): ApiRoute[] {
 	const ticket = SUPPORT_PATHS.ticket(paramTemplate('Ticket'));
@@ -21,16 +32,50 @@ export function supportRoutes(deps: ApiDeps): ApiRoute[] {
 	const history = SUPPORT_PATHS.history(paramTemplate('Conversation'));
 	return [
 		{ auth: 'support', method: 'GET', path: SUPPORT_PATHS.me, ability: null, handle: me },
-		{ auth: 'support', method: 'POST', path: SUPPORT_PATHS.tickets, ability: SUPPORT_ABILITIES.createTicket, handle: (ctx) => createTicket(deps, ctx) },
-		{ auth: 'support', method: 'GET', path: SUPPORT_PATHS.tickets, ability: SUPPORT_ABILITIES.readTicket, handle: (ctx) => listTickets(deps, ctx) },
-		{ auth: 'support', method: 'GET', path: ticket, ability: SUPPORT_ABILITIES.readTicket, handle: (ctx) => getTicket(deps, ctx) },
-		{ auth: 'support', method: 'POST', path: send, ability: SUPPORT_ABILITIES.sendMessage, handle: (ctx) => sendMessage(deps, ctx) },
-		{ auth: 'support', method: 'GET', path: history, ability: SUPPORT_ABILITIES.readHistory, handle: (ctx) => readHistory(deps, ctx) },
+		{
+			auth: 'support',
+			method: 'POST',
+			path: SUPPORT_PATHS.tickets,
+			ability: SUPPORT_ABILITIES.createTicket,
+			handle: (ctx) => createTicket(deps, ctx),
+		},
+		{
+			auth: 'support',
+			method: 'GET',
+			path: SUPPORT_PATHS.tickets,
+			ability: SUPPORT_ABILITIES.readTicket,
+			handle: (ctx) => listTickets(deps, ctx),
+		},
+		{
+			auth: 'support',
+			method: 'GET',
+			path: ticket,
+			ability: SUPPORT_ABILITIES.readTicket,
+			handle: (ctx) => getTicket(deps, ctx),
+		},
+		{
+			auth: 'support',
+			method: 'POST',
+			path: send,
+			ability: SUPPORT_ABILITIES.sendMessage,
+			handle: (ctx) => sendMessage(deps, ctx),
+		},
+		{
+			auth: 'support',
+			method: 'GET',
+			path: history,
+			ability: SUPPORT_ABILITIES.readHistory,
+			handle: (ctx) => readHistory(deps, ctx),
+		},
 	];
 }
 
 function me(ctx: SupportContext): ApiResult {
-	const data: TokenInfo = { tenant_id: ctx.tenant.tenant_id, token_name: ctx.tenant.token_name, abilities: ctx.tenant.abilities };
+	const data: TokenInfo = {
+		tenant_id: ctx.tenant.tenant_id,
+		token_name: ctx.tenant.token_name,
+		abilities: ctx.tenant.abilities,
+	};
 	return { status: 200, body: { data } };
 }
 
@@ -51,7 +96,9 @@ function createTicket(deps: ApiDeps, ctx: SupportContext): ApiResult {
 	state.supportConversations.set(String(conversation.id), conversation);
 
 	// Unknown extra fields are kept and returned: the real API may know more fields than the contract.
-	const extras = Object.fromEntries(Object.entries(rest).filter(([key]) => !SERVER_FIELDS.has(key)));
+	const extras = Object.fromEntries(
+		Object.entries(rest).filter(([key]) => !SERVER_FIELDS.has(key)),
+	);
 	const ticket: Ticket = {
 		id,
 		public_id: conversation.ticket_public_id,
@@ -65,7 +112,8 @@ function createTicket(deps: ApiDeps, ctx: SupportContext): ApiResult {
 		updated_at: now,
 	};
 	state.addTicket({ tenant_id: ctx.tenant.tenant_id, ticket });
-	if (message !== undefined && message.trim() !== '') addMessage(deps, conversation, 'customer', message);
+	if (message !== undefined && message.trim() !== '')
+		addMessage(deps, conversation, 'customer', message);
 	return { status: 201, body: { data: ticket } };
 }
 
@@ -79,7 +127,9 @@ function getTicket(deps: ApiDeps, ctx: SupportContext): ApiResult {
 }
 
 function listTickets(deps: ApiDeps, ctx: SupportContext): ApiResult {
-	const tickets = (deps.state().ticketsByTenant.get(ctx.tenant.tenant_id) ?? []).map((stored) => stored.ticket);
+	const tickets = (deps.state().ticketsByTenant.get(ctx.tenant.tenant_id) ?? []).map(
+		(stored) => stored.ticket,
+	);
 	return { status: 200, body: paginate(tickets, ctx.url, ctx.baseUrl) };
 }
 
@@ -90,7 +140,8 @@ function sendMessage(deps: ApiDeps, ctx: SupportContext): ApiResult {
 	const message = addMessage(deps, conversation, 'customer', parsed.data.message);
 	const reply = deps.config().autoReply;
 	// The reply is stored at once, so a history read right after Send is deterministic.
-	if (reply !== false) addMessage(deps, conversation, 'agent', render(reply, { message: parsed.data.message }));
+	if (reply !== false)
+		addMessage(deps, conversation, 'agent', render(reply, { message: parsed.data.message }));
 	return { status: 201, body: { data: message } };
 }
 
@@ -107,7 +158,12 @@ function visibleConversation(deps: ApiDeps, ctx: SupportContext): SupportConvers
 	return conversation;
 }
 
-function addMessage(deps: ApiDeps, conversation: SupportConversation, role: HistoryItem['role'], text: string): HistoryItem {
+function addMessage(
+	deps: ApiDeps,
+	conversation: SupportConversation,
+	role: HistoryItem['role'],
+	text: string,
+): HistoryItem {
 	const state = deps.state();
 	const created_at = laravelTimestamp(deps.config().now());
 	const item: HistoryItem = { id: state.nextId('message'), role, message: text, created_at };

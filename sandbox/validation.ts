@@ -41,7 +41,8 @@ const laravelErrorMap: z.ZodErrorMap = (issue, ctx) => {
 			}
 			return { message: `The ${name} field must be ${typeWord(issue.expected)}.` };
 		case z.ZodIssueCode.invalid_string:
-			if (issue.validation === 'email') return { message: `The ${name} field must be a valid email address.` };
+			if (issue.validation === 'email')
+				return { message: `The ${name} field must be a valid email address.` };
 			if (issue.validation === 'url') return { message: `The ${name} field must be a valid URL.` };
 			return { message: `The ${name} field format is invalid.` };
 		case z.ZodIssueCode.too_small:
@@ -68,8 +69,12 @@ const laravelErrorMap: z.ZodErrorMap = (issue, ctx) => {
 					: `The ${name} field must be greater than ${issue.minimum}.`,
 			};
 		case z.ZodIssueCode.too_big:
-			if (issue.type === 'string') return { message: `The ${name} field must not be greater than ${issue.maximum} characters.` };
-			if (issue.type === 'array') return { message: `The ${name} field must not have more than ${issue.maximum} items.` };
+			if (issue.type === 'string')
+				return {
+					message: `The ${name} field must not be greater than ${issue.maximum} characters.`,
+				};
+			if (issue.type === 'array')
+				return { message: `The ${name} field must not have more than ${issue.maximum} items.` };
 			return { message: `The ${name} field must not be greater than ${issue.maximum}.` };
 		case z.ZodIssueCode.invalid_enum_value:
 			return { message: `The selected ${name} is invalid.` };
@@ -88,7 +93,9 @@ function unionExpectation(errors: z.ZodError[]): string {
 		if (error.issues.length !== 1 || issue.code !== z.ZodIssueCode.invalid_type) return 'valid';
 		expected.push(issue.expected === 'null' ? 'null' : typeWord(issue.expected));
 	}
-	return expected.length > 1 ? `${expected.slice(0, -1).join(', ')} or ${expected[expected.length - 1]}` : 'valid';
+	return expected.length > 1
+		? `${expected.slice(0, -1).join(', ')} or ${expected[expected.length - 1]}`
+		: 'valid';
 }
 
 export function fieldErrors(error: z.ZodError): FieldErrors {
@@ -96,7 +103,8 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
 	for (const issue of error.issues) {
 		if (issue.code === z.ZodIssueCode.unrecognized_keys) {
 			// Only the sandbox's own strict schemas (config, faults) refuse unknown keys: name each one.
-			for (const name of issue.keys) (errors[[...issue.path, name].join('.')] ??= []).push(`The ${name} field is not allowed.`);
+			for (const name of issue.keys)
+				(errors[[...issue.path, name].join('.')] ??= []).push(`The ${name} field is not allowed.`);
 			continue;
 		}
 		const key = issue.path.length > 0 ? issue.path.map(String).join('.') : 'body';
@@ -111,7 +119,9 @@ export function check<S extends z.ZodTypeAny>(
 	input: unknown,
 ): { ok: true; data: z.output<S> } | { ok: false; errors: FieldErrors } {
 	const result = schema.safeParse(input, { errorMap: laravelErrorMap });
-	return result.success ? { ok: true, data: result.data as z.output<S> } : { ok: false, errors: fieldErrors(result.error) };
+	return result.success
+		? { ok: true, data: result.data as z.output<S> }
+		: { ok: false, errors: fieldErrors(result.error) };
 }
 
 /** The 422 in the configured shape. */

@@ -49,31 +49,47 @@ interface JestReport {
 
 function parseOnly(argv: readonly string[]): N8nTarget[] {
 	const order = [N8N_1X_VERSION, N8N_VERSION];
-	const all = [...order, ...Object.keys(N8N_TARGETS).filter((version) => !order.includes(version as never))];
+	const all = [
+		...order,
+		...Object.keys(N8N_TARGETS).filter((version) => !order.includes(version as never)),
+	];
 	const index = argv.findIndex((arg) => arg === '--only' || arg.startsWith('--only='));
 	if (index < 0) return all.map((version) => (N8N_TARGETS as Record<string, N8nTarget>)[version]);
-	const value = argv[index].includes('=') ? argv[index].slice('--only='.length) : (argv[index + 1] ?? '');
-	const wanted = value.split(',').map((version) => version.trim()).filter(Boolean);
+	const value = argv[index].includes('=')
+		? argv[index].slice('--only='.length)
+		: (argv[index + 1] ?? '');
+	const wanted = value
+		.split(',')
+		.map((version) => version.trim())
+		.filter(Boolean);
 	const unknown = wanted.filter((version) => !all.includes(version));
 	if (wanted.length === 0 || unknown.length > 0) {
-		throw new Error(`--only takes pinned n8n versions (${all.join(', ')})${unknown.length ? `; not pinned: ${unknown.join(', ')}` : ''}.`);
+		throw new Error(
+			`--only takes pinned n8n versions (${all.join(', ')})${unknown.length ? `; not pinned: ${unknown.join(', ')}` : ''}.`,
+		);
 	}
-	return all.filter((version) => wanted.includes(version)).map((version) => (N8N_TARGETS as Record<string, N8nTarget>)[version]);
+	return all
+		.filter((version) => wanted.includes(version))
+		.map((version) => (N8N_TARGETS as Record<string, N8nTarget>)[version]);
 }
 
 /** Runs the end-to-end jest config against one n8n; its output streams through. */
 async function runE2e(target: N8nTarget, reportFile: string): Promise<number | null> {
 	const jest = path.join(REPO_ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
-	const child = spawn(process.execPath, [jest, '--config', 'jest.e2e.config.js', '--json', `--outputFile=${reportFile}`], {
-		cwd: REPO_ROOT,
-		env: {
-			...cleanNpmEnv(),
-			[VERSION_ENV]: target.n8n,
-			[PORT_ENV]: process.env[PORT_ENV] ?? DEFAULT_PORT,
+	const child = spawn(
+		process.execPath,
+		[jest, '--config', 'jest.e2e.config.js', '--json', `--outputFile=${reportFile}`],
+		{
+			cwd: REPO_ROOT,
+			env: {
+				...cleanNpmEnv(),
+				[VERSION_ENV]: target.n8n,
+				[PORT_ENV]: process.env[PORT_ENV] ?? DEFAULT_PORT,
+			},
+			stdio: 'inherit',
+			detached: process.platform !== 'win32',
 		},
-		stdio: 'inherit',
-		detached: process.platform !== 'win32',
-	});
+	);
 	const forward = (): void => killTree(child.pid, 'SIGTERM');
 	process.once('SIGINT', forward);
 	process.once('SIGTERM', forward);
@@ -113,8 +129,13 @@ function table(outcomes: readonly Outcome[]): string {
 	];
 	if (outcomes.every((outcome) => !outcome.note)) rows.forEach((row) => row.pop()); // no notes: no column
 	const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-	const line = (row: string[]): string => `| ${row.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
-	return [line(rows[0]), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
+	const line = (row: string[]): string =>
+		`| ${row.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
+	return [
+		line(rows[0]),
+		`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`,
+		...rows.slice(1).map(line),
+	].join('\n');
 }
 
 async function main(): Promise<void> {
@@ -133,8 +154,14 @@ async function main(): Promise<void> {
 			const code = await runE2e(target, reportFile);
 			const durationMs = Date.now() - started;
 			const report = await readReport(reportFile);
-			const passed = code === 0 && report?.success === true && report.numPassedTests === report.numTotalTests && report.numTotalTests > 0;
-			const suiteError = report?.testResults.map((result) => result.message ?? '').find((message) => message.includes('beforeAll'));
+			const passed =
+				code === 0 &&
+				report?.success === true &&
+				report.numPassedTests === report.numTotalTests &&
+				report.numTotalTests > 0;
+			const suiteError = report?.testResults
+				.map((result) => result.message ?? '')
+				.find((message) => message.includes('beforeAll'));
 			outcomes.push({
 				target,
 				cache,
@@ -142,7 +169,13 @@ async function main(): Promise<void> {
 				passed: report?.numPassedTests ?? 0,
 				total: report?.numTotalTests ?? 0,
 				durationMs,
-				note: passed ? '' : report ? (suiteError ? 'set-up failed (see above)' : 'see the failures above') : `jest exited with ${code ?? 'a signal'}, no report`,
+				note: passed
+					? ''
+					: report
+						? suiteError
+							? 'set-up failed (see above)'
+							: 'see the failures above'
+						: `jest exited with ${code ?? 'a signal'}, no report`,
 			});
 		}
 	} finally {

@@ -57,7 +57,8 @@ async function stopAll(exitCode: number): Promise<never> {
 
 function wholeNumber(raw: string | undefined, fallback: number, name: string): number {
 	const value = raw === undefined ? fallback : Number(raw);
-	if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, got "${raw}".`);
+	if (!Number.isInteger(value) || value < 0)
+		throw new Error(`${name} must be a whole number, got "${raw}".`);
 	return value;
 }
 
@@ -83,10 +84,13 @@ async function main(): Promise<void> {
 
 	const userFolder = path.join(cacheRoot(), 'dev-user');
 	await refuseIfRunning(userFolder);
-	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stopAll(0));
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+		process.on(signal, () => void stopAll(0));
 
 	const began = Date.now();
-	console.log(`n8n-nodes-velents dev mode: n8n ${N8N_VERSION} with this package, against the Velents sandbox\n`);
+	console.log(
+		`n8n-nodes-velents dev mode: n8n ${N8N_VERSION} with this package, against the Velents sandbox\n`,
+	);
 	const started = await startStack({
 		userFolder,
 		port,
@@ -103,7 +107,9 @@ async function main(): Promise<void> {
 
 	void n8n.exited.then(async ({ code, signal }) => {
 		if (stopping) return;
-		console.error(`\nn8n exited unexpectedly (${code ?? signal}). Last lines of ${n8n.logFile}:\n${await n8n.logTail(30)}`);
+		console.error(
+			`\nn8n exited unexpectedly (${code ?? signal}). Last lines of ${n8n.logFile}:\n${await n8n.logTail(30)}`,
+		);
 		await stopAll(1);
 	});
 	sandbox.events.on('request', (request: RecordedRequest) => {
@@ -111,7 +117,9 @@ async function main(): Promise<void> {
 	});
 	sandbox.events.on('delivery', (delivery: DeliveryRecord) => {
 		const outcome = delivery.status ?? delivery.error;
-		console.log(`  [sandbox]   event ${delivery.event_type} of conversation ${delivery.conversation_id} → ${delivery.url} → ${outcome}`);
+		console.log(
+			`  [sandbox]   event ${delivery.event_type} of conversation ${delivery.conversation_id} → ${delivery.url} → ${outcome}`,
+		);
 	});
 
 	console.log(
@@ -126,7 +134,8 @@ async function main(): Promise<void> {
 			'  Credentials (both pointing at the sandbox): "Velents Agent account", "Velents Support account"',
 			'  Example workflows (from examples/):',
 			...(Object.keys(EXAMPLES) as ExampleKey[]).map(
-				(key, index) => `    ${index + 1}. ${EXAMPLE_TITLES[key].padEnd(40)} ${n8n.url}/workflow/${playground.examples[key].workflow.id}`,
+				(key, index) =>
+					`    ${index + 1}. ${EXAMPLE_TITLES[key].padEnd(40)} ${n8n.url}/workflow/${playground.examples[key].workflow.id}`,
 			),
 			`  Example 2's Production URL (example 1 dispatches with it): ${playground.followUpUrl}`,
 			'',
@@ -151,7 +160,9 @@ async function refuseIfRunning(userFolder: string): Promise<void> {
 	} catch {
 		return; // stale
 	}
-	throw new Error(`Another dev mode (pid ${pid}) is running with ${userFolder}; stop it first (Ctrl-C in its terminal).`);
+	throw new Error(
+		`Another dev mode (pid ${pid}) is running with ${userFolder}; stop it first (Ctrl-C in its terminal).`,
+	);
 }
 
 main().catch(async (error: unknown) => {

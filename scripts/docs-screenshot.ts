@@ -32,7 +32,10 @@ const VIEWPORT = { width: 1440, height: 810 };
 /** The parts of playwright-core this script uses (it is loaded at run time, not a dependency). */
 interface Page {
 	goto(url: string, options?: { waitUntil?: 'load' | 'networkidle' }): Promise<unknown>;
-	waitForSelector(selector: string, options?: { timeout?: number; state?: 'visible' | 'attached' }): Promise<unknown>;
+	waitForSelector(
+		selector: string,
+		options?: { timeout?: number; state?: 'visible' | 'attached' },
+	): Promise<unknown>;
 	waitForTimeout(ms: number): Promise<void>;
 	keyboard: { press(key: string): Promise<void> };
 	locator(selector: string): { count(): Promise<number>; first(): { click(): Promise<void> } };
@@ -40,24 +43,37 @@ interface Page {
 }
 interface BrowserContext {
 	newPage(): Promise<Page>;
-	request: { post(url: string, options: { data: unknown }): Promise<{ ok(): boolean; status(): number }> };
+	request: {
+		post(url: string, options: { data: unknown }): Promise<{ ok(): boolean; status(): number }>;
+	};
 	close(): Promise<void>;
 }
 interface PlaywrightCore {
 	chromium: {
 		launchPersistentContext(
 			userDataDir: string,
-			options: { executablePath: string; headless: boolean; args: string[]; viewport: typeof VIEWPORT },
+			options: {
+				executablePath: string;
+				headless: boolean;
+				args: string[];
+				viewport: typeof VIEWPORT;
+			},
 		): Promise<BrowserContext>;
 	};
 }
 
 async function ensureChromium(): Promise<void> {
 	if (existsSync(CHROMIUM)) return;
-	if (process.getuid?.() !== 0) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium).`);
+	if (process.getuid?.() !== 0)
+		throw new Error(
+			`${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium).`,
+		);
 	console.log('Installing Debian’s chromium (apt-get)…');
 	await run('apt-get', ['update'], { timeoutMs: 10 * 60_000 });
-	await run('apt-get', ['install', '-y', 'chromium'], { timeoutMs: 20 * 60_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+	await run('apt-get', ['install', '-y', 'chromium'], {
+		timeoutMs: 20 * 60_000,
+		env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+	});
 }
 
 async function loadPlaywright(): Promise<PlaywrightCore> {
@@ -65,13 +81,26 @@ async function loadPlaywright(): Promise<PlaywrightCore> {
 	const installed = path.join(tools, 'node_modules', 'playwright-core', 'package.json');
 	if (!existsSync(installed)) {
 		await mkdir(tools, { recursive: true });
-		await writeFile(path.join(tools, 'package.json'), JSON.stringify({ name: 'velents-screenshot-tools', private: true }));
+		await writeFile(
+			path.join(tools, 'package.json'),
+			JSON.stringify({ name: 'velents-screenshot-tools', private: true }),
+		);
 		console.log(`Installing playwright-core ${PLAYWRIGHT_CORE_VERSION} into ${tools}…`);
-		await run('npm', ['install', `playwright-core@${PLAYWRIGHT_CORE_VERSION}`, '--no-audit', '--no-fund', '--ignore-scripts'], {
-			cwd: tools,
-			env: cleanNpmEnv(),
-			timeoutMs: 5 * 60_000,
-		});
+		await run(
+			'npm',
+			[
+				'install',
+				`playwright-core@${PLAYWRIGHT_CORE_VERSION}`,
+				'--no-audit',
+				'--no-fund',
+				'--ignore-scripts',
+			],
+			{
+				cwd: tools,
+				env: cleanNpmEnv(),
+				timeoutMs: 5 * 60_000,
+			},
+		);
 	}
 	return createRequire(installed)('playwright-core') as PlaywrightCore;
 }
@@ -118,8 +147,13 @@ async function main(): Promise<void> {
 		// Example 1 dispatches; the sandbox plays the conversation; example 2 runs once.
 		await stack.api.runManually(playground.examples.dispatch.workflow.id, MANUAL_TRIGGER_NAME);
 		const [execution] = await stack.api.waitForExecutions(followUpId, 1, 60_000);
-		if (execution.status !== 'success') throw new Error(`Example 2's execution ${execution.id} ended ${execution.status}.`);
-		await shoot(page, `${n8n.url}/workflow/${followUpId}/executions/${execution.id}`, EXECUTION_SHOT);
+		if (execution.status !== 'success')
+			throw new Error(`Example 2's execution ${execution.id} ended ${execution.status}.`);
+		await shoot(
+			page,
+			`${n8n.url}/workflow/${followUpId}/executions/${execution.id}`,
+			EXECUTION_SHOT,
+		);
 	} finally {
 		await context?.close().catch(() => undefined);
 		await stack?.stop();
@@ -133,7 +167,11 @@ async function shoot(page: Page, url: string, file: string): Promise<void> {
 	await page.waitForSelector('[data-test-id="canvas-node"]', { timeout: 60_000 });
 	await page.waitForTimeout(3000);
 	const checklist = page.locator('[data-test-id="suggested-actions-close"]'); // "Production Checklist"
-	if ((await checklist.count()) > 0) await checklist.first().click().catch(() => undefined);
+	if ((await checklist.count()) > 0)
+		await checklist
+			.first()
+			.click()
+			.catch(() => undefined);
 	await page.waitForTimeout(500);
 	await page.keyboard.press('1'); // n8n's "zoom to fit"
 	await page.waitForTimeout(1500);

@@ -28,17 +28,28 @@ describe('the reference’s webhook examples', () => {
 	});
 
 	it('extraction is [] while empty and an object once something is extracted', () => {
-		expect(conversationEventSchema.parse(referenceEvent('onStarted')).result.extraction).toEqual([]);
-		expect(conversationEventSchema.parse(referenceEvent('onEnded')).result.extraction).toEqual({ customer_name: 'shady' });
+		expect(conversationEventSchema.parse(referenceEvent('onStarted')).result.extraction).toEqual(
+			[],
+		);
+		expect(conversationEventSchema.parse(referenceEvent('onEnded')).result.extraction).toEqual({
+			customer_name: 'shady',
+		});
 	});
 
 	it('only onStarted carries conversation.created_at', () => {
-		expect(conversationEventSchema.parse(referenceEvent('onStarted')).conversation.created_at).toBe('2025-11-13 23:24:50');
-		expect(conversationEventSchema.parse(referenceEvent('onEnded')).conversation.created_at).toBeUndefined();
+		expect(conversationEventSchema.parse(referenceEvent('onStarted')).conversation.created_at).toBe(
+			'2025-11-13 23:24:50',
+		);
+		expect(
+			conversationEventSchema.parse(referenceEvent('onEnded')).conversation.created_at,
+		).toBeUndefined();
 	});
 
 	it('the seen voice-call shape parses as a call event, and any event as one of the two', () => {
-		expect(callEventSchema.parse(callDoneEvent()).result.goals).toEqual({ customer_name: 'shady', booking_time: '22:00' });
+		expect(callEventSchema.parse(callDoneEvent()).result.goals).toEqual({
+			customer_name: 'shady',
+			booking_time: '22:00',
+		});
 		for (const event of [...CONVERSATION_EVENTS.map(referenceEvent), callDoneEvent()]) {
 			expect(webhookEventSchema.safeParse(event).success).toBe(true);
 		}
@@ -71,18 +82,32 @@ describe('requests the nodes send', () => {
 	const row = (values: Record<string, string>) => ({ phone: '+201145803442', values });
 
 	it('a Dispatch needs an E.164 phone', () => {
-		const dispatch = { channel_id: 3, phone: '+201145803442', values: { company_name: 'acme', order_id: '1212' } };
+		const dispatch = {
+			channel_id: 3,
+			phone: '+201145803442',
+			values: { company_name: 'acme', order_id: '1212' },
+		};
 		expect(dispatchRequestSchema.safeParse(dispatch).success).toBe(true);
-		expect(dispatchRequestSchema.safeParse({ ...dispatch, phone: '01145803442' }).success).toBe(false);
+		expect(dispatchRequestSchema.safeParse({ ...dispatch, phone: '01145803442' }).success).toBe(
+			false,
+		);
 	});
 
 	it('a Batch needs the same values keys in the same order in every row (the CSV caveat)', () => {
-		const batch = { channel_id: 2, name: 'Reminders', rows: [row({ a: '1', b: '2' }), row({ a: '3', b: '4' })] };
+		const batch = {
+			channel_id: 2,
+			name: 'Reminders',
+			rows: [row({ a: '1', b: '2' }), row({ a: '3', b: '4' })],
+		};
 		expect(batchRequestSchema.safeParse(batch).success).toBe(true);
 		const reordered = { ...batch, rows: [row({ a: '1', b: '2' }), row({ b: '4', a: '3' })] };
 		const result = batchRequestSchema.safeParse(reordered);
 		expect(result.success).toBe(false);
-		expect((result as z.SafeParseError<unknown>).error.issues[0].path).toEqual(['rows', 1, 'values']);
+		expect((result as z.SafeParseError<unknown>).error.issues[0].path).toEqual([
+			'rows',
+			1,
+			'values',
+		]);
 	});
 
 	it('a ticket may carry fields the contract does not know', () => {

@@ -11,5 +11,7 @@ it('the credentials’ rate-limit window defaults to the documented per-minute w
 
 it('Max Rate-Limit Wait defaults to the transport’s own default', () => {
 	const maxWait = requestSettings.options?.find((option) => option.name === 'maxWaitSeconds');
-	expect(maxWait && 'default' in maxWait ? maxWait.default : undefined).toBe(DEFAULT_TRANSPORT_OPTIONS.maxWaitSeconds);
+	expect(maxWait && 'default' in maxWait ? maxWait.default : undefined).toBe(
+		DEFAULT_TRANSPORT_OPTIONS.maxWaitSeconds,
+	);
 });

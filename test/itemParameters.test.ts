@@ -26,20 +26,26 @@ it.each([
 	expect(getNodeParameter).not.toHaveBeenCalled();
 });
 
-it.each(['={{ $json.phone.trim() }}', '={{ $json.nested.x }}', '={{ $("Start").item.json.phone }}', '=+{{ $json.phone }}'])(
-	'%s is evaluated by n8n',
-	(phone) => {
-		const { context, getNodeParameter } = contextWith({ phone });
-		expect(perItemReader(context, 'phone', '')(0)).toBe('evaluated by n8n');
-		expect(getNodeParameter).toHaveBeenCalledWith('phone', 0, '');
-	},
-);
+it.each([
+	'={{ $json.phone.trim() }}',
+	'={{ $json.nested.x }}',
+	'={{ $("Start").item.json.phone }}',
+	'=+{{ $json.phone }}',
+])('%s is evaluated by n8n', (phone) => {
+	const { context, getNodeParameter } = contextWith({ phone });
+	expect(perItemReader(context, 'phone', '')(0)).toBe('evaluated by n8n');
+	expect(getNodeParameter).toHaveBeenCalledWith('phone', 0, '');
+});
 
 it('an object of values is read from the item when every value allows it', () => {
 	const { context, getNodeParameter } = contextWith({
 		variables: { value: { order_id: '={{ $json["order id"] }}', company_name: 'acme', rank: 3 } },
 	});
-	expect(perItemReader(context, 'variables.value', {})(0)).toEqual({ order_id: 'A-1', company_name: 'acme', rank: 3 });
+	expect(perItemReader(context, 'variables.value', {})(0)).toEqual({
+		order_id: 'A-1',
+		company_name: 'acme',
+		rank: 3,
+	});
 	expect(getNodeParameter).not.toHaveBeenCalled();
 });
 

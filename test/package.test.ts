@@ -29,10 +29,19 @@ afterAll(() => rmSync(workFolder, { recursive: true, force: true }));
 
 /** `npm pack` for real, unpacked: exactly what users install. */
 function packAndUnpack(): { files: string[]; folder: string } {
-	const output = execFileSync('npm', ['pack', '--json', '--pack-destination', workFolder], { cwd: ROOT, encoding: 'utf8' });
-	const [packed] = JSON.parse(output) as Array<{ filename: string; files: Array<{ path: string }> }>;
+	const output = execFileSync('npm', ['pack', '--json', '--pack-destination', workFolder], {
+		cwd: ROOT,
+		encoding: 'utf8',
+	});
+	const [packed] = JSON.parse(output) as Array<{
+		filename: string;
+		files: Array<{ path: string }>;
+	}>;
 	execFileSync('tar', ['-xzf', path.join(workFolder, packed.filename), '-C', workFolder]);
-	return { files: packed.files.map((file) => file.path).sort(), folder: path.join(workFolder, 'package') };
+	return {
+		files: packed.files.map((file) => file.path).sort(),
+		folder: path.join(workFolder, 'package'),
+	};
 }
 
 const tarball = packAndUnpack();
@@ -43,7 +52,9 @@ function lintTarball(): ESLint.LintResult[] {
 	const config = path.join(ROOT, 'eslint.dist.config.mjs');
 	const args = ['--config', config, '--format', 'json', '**/*.js', 'package.json'];
 	try {
-		return JSON.parse(execFileSync(eslint, args, { cwd: tarball.folder, encoding: 'utf8' })) as ESLint.LintResult[];
+		return JSON.parse(
+			execFileSync(eslint, args, { cwd: tarball.folder, encoding: 'utf8' }),
+		) as ESLint.LintResult[];
 	} catch (error) {
 		// ESLint exits 1 when it finds problems; its report is still on stdout.
 		const stdout = (error as { stdout?: string }).stdout;
@@ -82,14 +93,16 @@ describe('the tarball', () => {
 			expect(tarball.files).toContain(file);
 			expect(existsSync(path.join(tarball.folder, file))).toBe(true);
 		}
-		for (const node of manifest.n8n.nodes) expect(tarball.files).toContain(node.replace(/\.js$/, '.json'));
+		for (const node of manifest.n8n.nodes)
+			expect(tarball.files).toContain(node.replace(/\.js$/, '.json'));
 	});
 
 	it('holds every icon a node or credential names, light and dark', () => {
 		const icons = new Set<string>();
 		for (const file of [...manifest.n8n.nodes, ...manifest.n8n.credentials]) {
 			const source = readFileSync(path.join(tarball.folder, file), 'utf8');
-			for (const [, icon] of source.matchAll(/'file:([^']+)'/g)) icons.add(path.join(path.dirname(file), icon));
+			for (const [, icon] of source.matchAll(/'file:([^']+)'/g))
+				icons.add(path.join(path.dirname(file), icon));
 		}
 		expect(icons.size).toBeGreaterThanOrEqual(2);
 		for (const icon of icons) expect(tarball.files).toContain(icon);
@@ -104,13 +117,18 @@ describe('the tarball', () => {
 			}
 		}
 		// `crypto` is a Node built-in the verification rules allow (the trigger hashes events with it).
-		expect([...external].filter((module) => !['n8n-workflow', 'crypto', 'node:crypto'].includes(module))).toEqual([]);
+		expect(
+			[...external].filter((module) => !['n8n-workflow', 'crypto', 'node:crypto'].includes(module)),
+		).toEqual([]);
 	});
 
 	it('passes n8n’s verification lint rules on its JavaScript and package.json, inline disables ignored', () => {
 		const results = lintTarball();
 		const problems = results.flatMap((result) =>
-			result.messages.map((message) => `${path.relative(tarball.folder, result.filePath)}:${message.line} ${message.ruleId}: ${message.message}`),
+			result.messages.map(
+				(message) =>
+					`${path.relative(tarball.folder, result.filePath)}:${message.line} ${message.ruleId}: ${message.message}`,
+			),
 		);
 		expect(results.length).toBeGreaterThan(10);
 		expect(problems).toEqual([]);

@@ -5,7 +5,11 @@
  */
 import { NodeApiError } from 'n8n-workflow';
 
-import { velentsRequest, velentsRequestAllPages, type VelentsRequest } from '../nodes/shared/transport';
+import {
+	velentsRequest,
+	velentsRequestAllPages,
+	type VelentsRequest,
+} from '../nodes/shared/transport';
 import { fakeContext, rateHeaders, type ScriptedAnswer } from './helpers/fakeHttp';
 import { createExecuteContext } from './helpers/mockContext';
 
@@ -24,7 +28,9 @@ let server = 0;
 /** Each test its own server, so the rate budgets (kept per credential and base URL) never leak between tests. */
 function setup(answers: ScriptedAnswer[], credentials: Record<string, unknown> = {}) {
 	mockClock.slept = [];
-	return fakeContext(answers, { credentials: { baseUrl: `http://velents-${++server}.test`, ...credentials } });
+	return fakeContext(answers, {
+		credentials: { baseUrl: `http://velents-${++server}.test`, ...credentials },
+	});
 }
 
 const createTicket: VelentsRequest = {
@@ -68,7 +74,11 @@ describe('requests', () => {
 		const { context } = setup([
 			{
 				statusCode: 200,
-				body: { data: [{ id: 1 }], meta: { current_page: 1, last_page: 2, per_page: 1, total: 2 }, links: { next: 'x' } },
+				body: {
+					data: [{ id: 1 }],
+					meta: { current_page: 1, last_page: 2, per_page: 1, total: 2 },
+					links: { next: 'x' },
+				},
 			},
 		]);
 		const response = await velentsRequest(context, 'support', readTicket);
@@ -80,7 +90,9 @@ describe('requests', () => {
 	});
 
 	it('tolerates extra top-level keys beside `data`', async () => {
-		const { context } = setup([{ statusCode: 200, body: { data: { id: 1 }, status: { message: 'ok', check: true } } }]);
+		const { context } = setup([
+			{ statusCode: 200, body: { data: { id: 1 }, status: { message: 'ok', check: true } } },
+		]);
 		expect((await velentsRequest(context, 'support', readTicket)).data).toEqual({ id: 1 });
 	});
 });
@@ -89,22 +101,30 @@ describe('errors a user can act on', () => {
 	it('401 names the credential to fix, and never shows the token', async () => {
 		const { context } = setup([{ statusCode: 401, body: { message: 'Unauthenticated.' } }]);
 		const error = await failure(velentsRequest(context, 'support', readTicket));
-		expect(error.message).toBe('Velents rejected the token of the "Velents Support API" credential (401)');
+		expect(error.message).toBe(
+			'Velents rejected the token of the "Velents Support API" credential (401)',
+		);
 		expect(error.description).toContain('AppName_tenantId_PersonalAccessToken_plainTextToken');
 		expect(JSON.stringify(error)).not.toContain('secret-token-never-shown');
 	});
 
 	it('401 on the agent API points at the Agent.sa dashboard', async () => {
 		const { context } = setup([{ statusCode: 401, body: { message: 'Unauthenticated.' } }]);
-		const error = await failure(velentsRequest(context, 'agent', { ...readTicket, action: 'dispatch a conversation' }));
+		const error = await failure(
+			velentsRequest(context, 'agent', { ...readTicket, action: 'dispatch a conversation' }),
+		);
 		expect(error.message).toContain('"Velents Agent API"');
 		expect(error.description).toContain('Agent.sa dashboard');
 	});
 
 	it('403 names the operation that needed the missing ability and keeps the server’s message', async () => {
-		const { context } = setup([{ statusCode: 403, body: { message: 'Invalid ability provided: support.tickets.create' } }]);
+		const { context } = setup([
+			{ statusCode: 403, body: { message: 'Invalid ability provided: support.tickets.create' } },
+		]);
 		const error = await failure(velentsRequest(context, 'support', createTicket));
-		expect(error.message).toBe('The token of the "Velents Support API" credential may not create a ticket (403)');
+		expect(error.message).toBe(
+			'The token of the "Velents Support API" credential may not create a ticket (403)',
+		);
 		expect(error.description).toContain('Invalid ability provided: support.tickets.create');
 		expect(error.context.itemIndex).toBe(3);
 	});
@@ -122,7 +142,10 @@ describe('errors a user can act on', () => {
 				statusCode: 422,
 				body: {
 					message: 'The given data was invalid.',
-					errors: { subject: ['The subject field is required.'], 'customer.email': ['Must be an e-mail.'] },
+					errors: {
+						subject: ['The subject field is required.'],
+						'customer.email': ['Must be an e-mail.'],
+					},
 				},
 			},
 		]);
@@ -137,7 +160,10 @@ describe('errors a user can act on', () => {
 		const { context } = setup([
 			{
 				statusCode: 422,
-				body: { status: { message: 'Validation failed', check: false }, errors: { phone: ['Invalid phone.'] } },
+				body: {
+					status: { message: 'Validation failed', check: false },
+					errors: { phone: ['Invalid phone.'] },
+				},
 			},
 		]);
 		const error = await failure(velentsRequest(context, 'support', createTicket));
@@ -146,15 +172,24 @@ describe('errors a user can act on', () => {
 	});
 
 	it('422 with a field’s message as a lone text still lists it', async () => {
-		const { context } = setup([{ statusCode: 422, body: { message: 'Invalid.', errors: { phone: 'The phone is invalid.' } } }]);
+		const { context } = setup([
+			{
+				statusCode: 422,
+				body: { message: 'Invalid.', errors: { phone: 'The phone is invalid.' } },
+			},
+		]);
 		const error = await failure(velentsRequest(context, 'support', createTicket));
-		expect(error.message).toBe('Velents rejected the data to create a ticket (422): phone: The phone is invalid.');
+		expect(error.message).toBe(
+			'Velents rejected the data to create a ticket (422): phone: The phone is invalid.',
+		);
 	});
 
 	it('a success that is not JSON (a proxy page) is an error, never data', async () => {
 		const { context } = setup([{ statusCode: 200, body: '<html>Maintenance</html>' }]);
 		const error = await failure(velentsRequest(context, 'support', readTicket));
-		expect(error.message).toBe('Velents answered 200 to the request to read tickets, but not with JSON');
+		expect(error.message).toBe(
+			'Velents answered 200 to the request to read tickets, but not with JSON',
+		);
 		expect(error.description).toContain('Base URL');
 	});
 
@@ -172,14 +207,22 @@ describe('retries: only what Velents cannot have acted on', () => {
 			{ statusCode: 503 },
 			{ statusCode: 200, body: { data: { id: 1 } } },
 		]);
-		await expect(velentsRequest(context, 'support', readTicket)).resolves.toEqual({ data: { id: 1 } });
+		await expect(velentsRequest(context, 'support', readTicket)).resolves.toEqual({
+			data: { id: 1 },
+		});
 		expect(sent).toHaveLength(3);
 		expect(mockClock.slept).toEqual([1000, 2000]);
 	});
 
 	it('gives up on a read after the configured retries', async () => {
-		const { context, sent } = setup([{ statusCode: 500 }, { statusCode: 500 }, { statusCode: 500 }]);
-		const error = await failure(velentsRequest(context, 'support', readTicket, { maxRetries: 2, retryDelayMs: 10 }));
+		const { context, sent } = setup([
+			{ statusCode: 500 },
+			{ statusCode: 500 },
+			{ statusCode: 500 },
+		]);
+		const error = await failure(
+			velentsRequest(context, 'support', readTicket, { maxRetries: 2, retryDelayMs: 10 }),
+		);
 		expect(sent).toHaveLength(3);
 		expect(error.message).toBe('Velents failed (500) to read tickets, also after retries');
 	});
@@ -188,27 +231,41 @@ describe('retries: only what Velents cannot have acted on', () => {
 		const { context, sent } = setup([{ statusCode: 500 }, { statusCode: 201 }]);
 		const error = await failure(velentsRequest(context, 'support', createTicket));
 		expect(sent).toHaveLength(1);
-		expect(error.message).toBe('Velents failed (500) while trying to create a ticket; it was not repeated');
+		expect(error.message).toBe(
+			'Velents failed (500) while trying to create a ticket; it was not repeated',
+		);
 		expect(error.description).toContain('can reach a customer twice');
 	});
 
 	it('never repeats a POST after the connection broke mid-request', async () => {
 		const { context, sent } = setup([{ networkError: 'ECONNRESET' }, { statusCode: 201 }]);
-		const error = await failure(velentsRequest(context, 'agent', { ...createTicket, action: 'dispatch a conversation' }));
+		const error = await failure(
+			velentsRequest(context, 'agent', { ...createTicket, action: 'dispatch a conversation' }),
+		);
 		expect(sent).toHaveLength(1);
-		expect(error.message).toBe('The connection to Velents failed while trying to dispatch a conversation');
+		expect(error.message).toBe(
+			'The connection to Velents failed while trying to dispatch a conversation',
+		);
 		expect(error.description).toContain('ECONNRESET');
 		expect(error.description).toContain('not send it again automatically');
 	});
 
 	it('does send a POST again when the connection was never made', async () => {
-		const { context, sent } = setup([{ networkError: 'ECONNREFUSED' }, { statusCode: 201, body: { data: { id: 7 } } }]);
-		await expect(velentsRequest(context, 'support', createTicket)).resolves.toEqual({ data: { id: 7 } });
+		const { context, sent } = setup([
+			{ networkError: 'ECONNREFUSED' },
+			{ statusCode: 201, body: { data: { id: 7 } } },
+		]);
+		await expect(velentsRequest(context, 'support', createTicket)).resolves.toEqual({
+			data: { id: 7 },
+		});
 		expect(sent).toHaveLength(2);
 	});
 
 	it('retries a read after a network error', async () => {
-		const { context, sent } = setup([{ networkError: 'ETIMEDOUT' }, { statusCode: 200, body: { data: 1 } }]);
+		const { context, sent } = setup([
+			{ networkError: 'ETIMEDOUT' },
+			{ statusCode: 200, body: { data: 1 } },
+		]);
 		await expect(velentsRequest(context, 'support', readTicket)).resolves.toEqual({ data: 1 });
 		expect(sent).toHaveLength(2);
 	});
@@ -220,7 +277,9 @@ describe('rate limits', () => {
 			{ statusCode: 429, headers: { ...rateHeaders(30, 0), 'retry-after': '17' } },
 			{ statusCode: 201, headers: rateHeaders(30, 29), body: { data: { public_id: 'TCK-9' } } },
 		]);
-		await expect(velentsRequest(context, 'support', createTicket)).resolves.toEqual({ data: { public_id: 'TCK-9' } });
+		await expect(velentsRequest(context, 'support', createTicket)).resolves.toEqual({
+			data: { public_id: 'TCK-9' },
+		});
 		expect(sent).toHaveLength(2);
 		expect(sent[1]).toEqual(sent[0]);
 		expect(mockClock.slept).toEqual([17_000]);
@@ -236,7 +295,8 @@ describe('rate limits', () => {
 		answers.push({ statusCode: 201, headers: rateHeaders(4, 3), body: { data: {} } });
 		const { context, sent } = setup(answers);
 		const started = mockClock.now;
-		for (let request = 0; request < 5; request++) await velentsRequest(context, 'support', createTicket);
+		for (let request = 0; request < 5; request++)
+			await velentsRequest(context, 'support', createTicket);
 		expect(sent).toHaveLength(5);
 		expect(mockClock.slept).toEqual([window]);
 		expect(mockClock.now - started).toBe(window);
@@ -252,15 +312,24 @@ describe('rate limits', () => {
 			http: () => {
 				const call = calls++;
 				if (call === 0) return { statusCode: 201, headers: rateHeaders(30, 3), body: { data: {} } };
-				if (call === 4) return { statusCode: 201, headers: rateHeaders(30, 29), body: { data: {} } };
-				return new Promise((resolve) => answers.set(call, (left) => resolve({ statusCode: 201, headers: rateHeaders(30, left), body: { data: {} } })));
+				if (call === 4)
+					return { statusCode: 201, headers: rateHeaders(30, 29), body: { data: {} } };
+				return new Promise((resolve) =>
+					answers.set(call, (left) =>
+						resolve({ statusCode: 201, headers: rateHeaders(30, left), body: { data: {} } }),
+					),
+				);
 			},
 		});
 		mockClock.slept = [];
 		await velentsRequest(context, 'support', createTicket);
 		const concurrent = [1, 2, 3].map(() => velentsRequest(context, 'support', createTicket));
 		while (answers.size < 3) await Promise.resolve();
-		for (const [call, left] of [[3, 0], [2, 1], [1, 2]]) {
+		for (const [call, left] of [
+			[3, 0],
+			[2, 1],
+			[1, 2],
+		]) {
 			answers.get(call)?.(left);
 			await concurrent[call - 1];
 		}
@@ -286,19 +355,27 @@ describe('rate limits', () => {
 		const { context, sent } = setup([
 			{ statusCode: 429, headers: { ...rateHeaders(30, 0), 'retry-after': '600' } },
 		]);
-		const error = await failure(velentsRequest(context, 'support', createTicket, { maxWaitSeconds: 60 }));
+		const error = await failure(
+			velentsRequest(context, 'support', createTicket, { maxWaitSeconds: 60 }),
+		);
 		expect(sent).toHaveLength(1);
 		expect(mockClock.slept).toEqual([]);
-		expect(error.message).toBe('The Velents rate limit is spent: could not create a ticket without waiting 600 s');
+		expect(error.message).toBe(
+			'The Velents rate limit is spent: could not create a ticket without waiting 600 s',
+		);
 		expect(error.description).toContain('Max Rate-Limit Wait');
 	});
 
 	it('gives up after repeated 429s with a clear message', async () => {
 		const limited = { statusCode: 429, headers: { 'retry-after': '1' } };
 		const { context, sent } = setup([limited, limited, limited]);
-		const error = await failure(velentsRequest(context, 'support', createTicket, { maxRateLimitRetries: 2 }));
+		const error = await failure(
+			velentsRequest(context, 'support', createTicket, { maxRateLimitRetries: 2 }),
+		);
 		expect(sent).toHaveLength(3);
-		expect(error.message).toBe('Velents kept answering "too many requests" (429) to create a ticket');
+		expect(error.message).toBe(
+			'Velents kept answering "too many requests" (429) to create a ticket',
+		);
 	});
 });
 
@@ -336,7 +413,10 @@ describe('pagination', () => {
 			{ statusCode: 200, body: { data: [{ id: 1 }], links: { next: '?page=2' } } },
 			{ statusCode: 200, body: { data: [{ id: 2 }], links: { next: null } } },
 		]);
-		expect(await velentsRequestAllPages(context, 'support', readTicket)).toEqual([{ id: 1 }, { id: 2 }]);
+		expect(await velentsRequestAllPages(context, 'support', readTicket)).toEqual([
+			{ id: 1 },
+			{ id: 2 },
+		]);
 		expect(sent).toHaveLength(2);
 	});
 });

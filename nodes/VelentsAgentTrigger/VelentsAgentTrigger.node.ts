@@ -24,7 +24,8 @@ export class VelentsAgentTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].join(", ")}}',
-		description: 'Starts the workflow when a Velents agent’s conversation or voice call sends an event',
+		description:
+			'Starts the workflow when a Velents agent’s conversation or voice call sends an event',
 		defaults: {
 			name: 'Velents Agent Trigger',
 		},

@@ -33,9 +33,13 @@ export interface AgentIdentity {
  * Whether the event names an agent other than the remembered one: its `agent.id` or `agent.public`
  * differs. Events without an agent (possible on calls), and any event when no identity is known, pass.
  */
-export function isOtherAgent(remembered: AgentIdentity | undefined, agent: AgentRef | null): boolean {
+export function isOtherAgent(
+	remembered: AgentIdentity | undefined,
+	agent: AgentRef | null,
+): boolean {
 	if (remembered === undefined || agent === null) return false;
-	const idDiffers = remembered.id !== undefined && agent.id !== null && String(agent.id) !== remembered.id;
+	const idDiffers =
+		remembered.id !== undefined && agent.id !== null && String(agent.id) !== remembered.id;
 	const publicDiffers =
 		remembered.public !== undefined && agent.public !== null && agent.public !== remembered.public;
 	return idDiffers || publicDiffers;
@@ -63,7 +67,10 @@ export function parseFieldList(text: unknown): string[] {
 }
 
 /** The required fields that the extraction lacks or holds empty (null, blank text, [] or {}). */
-export function missingFields(required: readonly string[], extraction: Record<string, unknown>): string[] {
+export function missingFields(
+	required: readonly string[],
+	extraction: Record<string, unknown>,
+): string[] {
 	return required.filter((field) => isEmptyValue(extraction[field]));
 }
 

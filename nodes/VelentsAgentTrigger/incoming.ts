@@ -30,11 +30,17 @@ export function parseEventBody(body: unknown, rawBody: unknown): ParsedEvent {
 		try {
 			payload = JSON.parse(source);
 		} catch {
-			return { ok: false, problem: 'The request body is not JSON: a Velents event is a JSON object.' };
+			return {
+				ok: false,
+				problem: 'The request body is not JSON: a Velents event is a JSON object.',
+			};
 		}
 	}
 	if (!isRecord(payload)) {
-		return { ok: false, problem: 'The request body is not a JSON object: a Velents event is a JSON object.' };
+		return {
+			ok: false,
+			problem: 'The request body is not a JSON object: a Velents event is a JSON object.',
+		};
 	}
 
 	const type = eventTypeOf(payload);

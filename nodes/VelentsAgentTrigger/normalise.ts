@@ -52,10 +52,12 @@ export function normaliseEvent(payload: EventPayload, options: NormaliseOptions)
 
 	const message = normaliseMessage(result.message);
 	if (message) item.message = message;
-	if (Array.isArray(result.history)) item.history = result.history.filter(isRecord).map(normaliseHistoryEntry);
+	if (Array.isArray(result.history))
+		item.history = result.history.filter(isRecord).map(normaliseHistoryEntry);
 	if (isCall) {
 		item.recording = (result.recording ?? null) as IDataObject['recording'];
-		item.recordingUrl = typeof result.call_recording_url === 'string' ? result.call_recording_url : null;
+		item.recordingUrl =
+			typeof result.call_recording_url === 'string' ? result.call_recording_url : null;
 	}
 
 	item.receivedAt = options.receivedAt.toISOString();
@@ -68,7 +70,10 @@ export function normaliseEvent(payload: EventPayload, options: NormaliseOptions)
  * The conversation (or call): `id`, `phone`, `values` (`{}` when absent), `created_at` when present
  * (only onStarted has it), and for calls `channel_id`. Other keys Velents sends are kept.
  */
-export function normaliseSubject(subject: Record<string, unknown> | undefined, isCall: boolean): IDataObject | null {
+export function normaliseSubject(
+	subject: Record<string, unknown> | undefined,
+	isCall: boolean,
+): IDataObject | null {
 	if (subject === undefined) return null;
 	const { id, phone, values, created_at: createdAt, channel_id: channelId, ...rest } = subject;
 	const normalised: IDataObject = {
@@ -78,7 +83,8 @@ export function normaliseSubject(subject: Record<string, unknown> | undefined, i
 		values: (isRecord(values) ? values : {}) as IDataObject,
 	};
 	if (createdAt !== undefined) normalised.created_at = createdAt as IDataObject['created_at'];
-	if (isCall || channelId !== undefined) normalised.channel_id = (channelId ?? null) as IDataObject['channel_id'];
+	if (isCall || channelId !== undefined)
+		normalised.channel_id = (channelId ?? null) as IDataObject['channel_id'];
 	return normalised;
 }
 

@@ -30,7 +30,9 @@ export function eventTypeOf(payload: EventPayload): string | undefined {
 export function eventAboutOf(payload: EventPayload): string {
 	const about = isRecord(payload.event) ? payload.event.about : undefined;
 	if (typeof about === 'string' && about !== '') return about;
-	return isRecord(payload.call) && !isRecord(payload.conversation) ? EVENT_ABOUT.call : EVENT_ABOUT.conversation;
+	return isRecord(payload.call) && !isRecord(payload.conversation)
+		? EVENT_ABOUT.call
+		: EVENT_ABOUT.conversation;
 }
 
 export function isCallEvent(payload: EventPayload): boolean {

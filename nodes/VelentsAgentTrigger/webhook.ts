@@ -41,11 +41,14 @@ interface RawRequest {
 }
 
 export async function receiveEvent(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const credentials = await this.getCredentials<{ webhookSecret?: unknown }>(CREDENTIAL_TYPES.agent);
+	const credentials = await this.getCredentials<{ webhookSecret?: unknown }>(
+		CREDENTIAL_TYPES.agent,
+	);
 	const secret = typeof credentials.webhookSecret === 'string' ? credentials.webhookSecret : '';
 	if (!isAuthorised(secret, this.getHeaderData() as Record<string, unknown>)) {
 		return answer(this, 401, {
-			message: 'The webhook secret is missing or wrong: the event must carry the Velents credential’s Webhook Secret.',
+			message:
+				'The webhook secret is missing or wrong: the event must carry the Velents credential’s Webhook Secret.',
 		});
 	}
 
@@ -59,7 +62,8 @@ export async function receiveEvent(this: IWebhookFunctions): Promise<IWebhookRes
 
 	const onlyThisAgent = this.getNodeParameter(PARAMETERS.onlyThisAgent, true) as boolean;
 	const identity = rememberedIdentity(this.getWorkflowStaticData('node'));
-	if (onlyThisAgent && isOtherAgent(identity, agentOf(payload))) return ignore(this, IGNORED.otherAgent);
+	if (onlyThisAgent && isOtherAgent(identity, agentOf(payload)))
+		return ignore(this, IGNORED.otherAgent);
 
 	const required = parseFieldList(this.getNodeParameter(PARAMETERS.requiredExtractionFields, ''));
 	if (required.length > 0 && carriesFinalOrNewExtraction(type, about)) {
@@ -68,7 +72,10 @@ export async function receiveEvent(this: IWebhookFunctions): Promise<IWebhookRes
 	}
 
 	// Test URL events always fire, so that a sample can be sent again while building the workflow.
-	if (this.getMode() !== 'manual' && deliveries.isDuplicate(scopeOf(this), eventKey(payload, type, about))) {
+	if (
+		this.getMode() !== 'manual' &&
+		deliveries.isDuplicate(scopeOf(this), eventKey(payload, type, about))
+	) {
 		return ignore(this, IGNORED.duplicate);
 	}
 
@@ -86,7 +93,11 @@ function scopeOf(context: IWebhookFunctions): string {
 	return `${context.getWorkflow().id ?? ''}\u0000${node.id || node.name}`;
 }
 
-function ignore(context: IWebhookFunctions, reason: string, details: IDataObject = {}): IWebhookResponseData {
+function ignore(
+	context: IWebhookFunctions,
+	reason: string,
+	details: IDataObject = {},
+): IWebhookResponseData {
 	return answer(context, 200, { received: true, ignored: reason, ...details });
 }
 

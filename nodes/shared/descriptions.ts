@@ -23,8 +23,15 @@ export const requestSettings: INodeProperties = {
 	],
 };
 
-export function transportOptions(context: IExecuteFunctions, itemIndex: number): Partial<TransportOptions> {
-	const settings = context.getNodeParameter(requestSettings.name, itemIndex, {}) as Partial<TransportOptions>;
+export function transportOptions(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): Partial<TransportOptions> {
+	const settings = context.getNodeParameter(
+		requestSettings.name,
+		itemIndex,
+		{},
+	) as Partial<TransportOptions>;
 	return settings.maxWaitSeconds === undefined ? {} : { maxWaitSeconds: settings.maxWaitSeconds };
 }
 

@@ -2,10 +2,16 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 /** An operation that handles one input item and returns its record(s): JSON objects, from Velents or built by the operation. */
-export type ItemOperation = (this: IExecuteFunctions, itemIndex: number) => Promise<object | object[]>;
+export type ItemOperation = (
+	this: IExecuteFunctions,
+	itemIndex: number,
+) => Promise<object | object[]>;
 
 /** An operation that handles all input items of the run at once (Batch). */
-export type RunOperation = (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]>;
+export type RunOperation = (
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+) => Promise<INodeExecutionData[]>;
 
 export type Operation = { perItem: ItemOperation } | { allItems: RunOperation };
 
@@ -16,13 +22,19 @@ export type OperationMap = Record<string, Record<string, Operation>>;
  * Per-item operations: one output item per returned record, paired with its input item, in order;
  * a failing item becomes an error item under Continue On Fail, otherwise stops the run naming the item.
  */
-export async function routeOperation(this: IExecuteFunctions, operations: OperationMap): Promise<INodeExecutionData[][]> {
+export async function routeOperation(
+	this: IExecuteFunctions,
+	operations: OperationMap,
+): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0, 'default') as string;
 	const operationName = this.getNodeParameter('operation', 0) as string;
 	const operation = operations[resource]?.[operationName];
 	if (!operation) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resource}" is not supported`);
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operationName}" of "${resource}" is not supported`,
+		);
 	}
 	if ('allItems' in operation) return [await operation.allItems.call(this, items)];
 
@@ -57,7 +69,11 @@ export function errorMessage(error: unknown): string {
 }
 
 /** n8n shows which item failed when the error carries its index. */
-export function withItemIndex(context: IExecuteFunctions, error: unknown, itemIndex: number): Error {
+export function withItemIndex(
+	context: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+): Error {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		error.context.itemIndex ??= itemIndex;
 		return error;

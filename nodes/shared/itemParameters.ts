@@ -8,7 +8,8 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { isRecord } from './validation';
 
-const ITEM_FIELD_EXPRESSION = /^=\{\{\s*\$json(?:\.([A-Za-z_$][\w$]*)|\[\s*(["'])([^"'\\]+)\2\s*\])\s*\}\}$/;
+const ITEM_FIELD_EXPRESSION =
+	/^=\{\{\s*\$json(?:\.([A-Za-z_$][\w$]*)|\[\s*(["'])([^"'\\]+)\2\s*\])\s*\}\}$/;
 
 /** How to get one value from the item's JSON, when no evaluation is needed. */
 type DirectRead = (json: Record<string, unknown>) => unknown;
@@ -28,8 +29,13 @@ function directRead(raw: unknown): DirectRead | undefined {
  * A reader of the parameter at `path` (such as `phone`, or `variables.value`, an object of values)
  * for any item: direct where every value allows it, through `getNodeParameter` otherwise.
  */
-export function perItemReader(context: IExecuteFunctions, path: string, fallback: unknown): (itemIndex: number) => unknown {
-	const evaluated = (itemIndex: number) => context.getNodeParameter(path, itemIndex, fallback) as unknown;
+export function perItemReader(
+	context: IExecuteFunctions,
+	path: string,
+	fallback: unknown,
+): (itemIndex: number) => unknown {
+	const evaluated = (itemIndex: number) =>
+		context.getNodeParameter(path, itemIndex, fallback) as unknown;
 	let raw: unknown = context.getNode().parameters;
 	for (const key of path.split('.')) raw = isRecord(raw) ? raw[key] : undefined;
 	if (raw === undefined) return evaluated;

@@ -97,7 +97,13 @@ interface RateBudget {
 const budgets = new Map<string, RateBudget>();
 
 /** Connection errors that prove the request never reached the server. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NOT_SENT_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+]);
 
 export async function velentsRequest<T>(
 	context: RequestContext,
@@ -147,12 +153,17 @@ export async function velentsRequest<T>(
 		if (statusCode >= 200 && statusCode < 300) {
 			if (typeof response.body === 'string' && response.body.trim() !== '') {
 				// A proxy or maintenance page, not Velents' JSON: never hand it on as data.
-				throw new NodeApiError(context.getNode(), { message: 'Not JSON' }, {
-					message: `Velents answered ${statusCode} to the request to ${request.action}, but not with JSON`,
-					description: 'Check the Base URL of the credential: it may point at something other than the Velents API.',
-					httpCode: String(statusCode),
-					itemIndex: request.itemIndex,
-				});
+				throw new NodeApiError(
+					context.getNode(),
+					{ message: 'Not JSON' },
+					{
+						message: `Velents answered ${statusCode} to the request to ${request.action}, but not with JSON`,
+						description:
+							'Check the Base URL of the credential: it may point at something other than the Velents API.',
+						httpCode: String(statusCode),
+						itemIndex: request.itemIndex,
+					},
+				);
 			}
 			return unwrap<T>(response.body);
 		}
@@ -220,7 +231,11 @@ function unwrap<T>(body: unknown): VelentsResponse<T> {
 
 // ---------------------------------------------------------------- pacing
 
-function budgetFor(context: RequestContext, credentialType: string, credentials: Credentials): RateBudget {
+function budgetFor(
+	context: RequestContext,
+	credentialType: string,
+	credentials: Credentials,
+): RateBudget {
 	// Keyed by the credential's id, never by its token.
 	const credentialId = context.getNode().credentials?.[credentialType]?.id ?? 'unsaved';
 	const key = `${credentialType}:${credentialId}:${credentials.baseUrl ?? ''}`;
@@ -270,7 +285,12 @@ async function waitForBudget(
  * when an answer is higher than its lag explains (the server's window ended earlier than estimated);
  * its end is then estimated at now + the window length, a safe upper bound.
  */
-function observeBudget(budget: RateBudget, headers: Record<string, unknown>, windowMs: number, lag: number): void {
+function observeBudget(
+	budget: RateBudget,
+	headers: Record<string, unknown>,
+	windowMs: number,
+	lag: number,
+): void {
 	const remaining = numberHeader(headers, RATE_LIMIT.remainingHeader);
 	if (remaining === undefined) return;
 	const now = Date.now();
@@ -309,12 +329,16 @@ function apiError(
 	const body = (isRecord(response.body) ? response.body : {}) as ErrorBody;
 	const serverMessage = body.message ?? body.status?.message;
 	const [message, description] = describeStatus(api, request, statusCode, serverMessage, body);
-	return new NodeApiError(context.getNode(), { ...body, httpCode: String(statusCode) } as JsonObject, {
-		message,
-		description,
-		httpCode: String(statusCode),
-		itemIndex: request.itemIndex,
-	});
+	return new NodeApiError(
+		context.getNode(),
+		{ ...body, httpCode: String(statusCode) } as JsonObject,
+		{
+			message,
+			description,
+			httpCode: String(statusCode),
+			itemIndex: request.itemIndex,
+		},
+	);
 }
 
 function describeStatus(
@@ -376,7 +400,11 @@ export function fieldErrors(body: ErrorBody): string {
 		.join('; ');
 }
 
-function networkError(context: RequestContext, request: VelentsRequest, code: string): NodeApiError {
+function networkError(
+	context: RequestContext,
+	request: VelentsRequest,
+	code: string,
+): NodeApiError {
 	const neverSent = NOT_SENT_CODES.has(code);
 	// The code goes in the description: n8n would replace a message that names it with a generic one.
 	const reason = `Network error${code ? ` ${code}` : ''}.`;

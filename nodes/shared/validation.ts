@@ -13,7 +13,9 @@ import { E164_PATTERN } from './contract';
  */
 export function normalisePhone(input: unknown): string | undefined {
 	if (typeof input !== 'string' && typeof input !== 'number') return undefined;
-	const compact = String(input).trim().replace(/[\s\-.()]/g, '');
+	const compact = String(input)
+		.trim()
+		.replace(/[\s\-.()]/g, '');
 	const international = compact.startsWith('00') ? `+${compact.slice(2)}` : compact;
 	return E164_PATTERN.test(international) ? international : undefined;
 }
@@ -42,15 +44,26 @@ export function invalidField(
 }
 
 /** A required text parameter, trimmed; empty fails with the field named. */
-export function requireText(context: IExecuteFunctions, itemIndex: number, parameter: string, field: string): string {
+export function requireText(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	parameter: string,
+	field: string,
+): string {
 	const value = context.getNodeParameter(parameter, itemIndex, '') as unknown;
-	const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+	const text =
+		typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
 	if (!text) throw invalidField(context, itemIndex, field, 'is required and is empty');
 	return text;
 }
 
 /** A phone parameter in E.164; other forms fail with the field named and the value shown. */
-export function requirePhone(context: IExecuteFunctions, itemIndex: number, value: unknown, field: string): string {
+export function requirePhone(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+	field: string,
+): string {
 	const phone = normalisePhone(value);
 	if (!phone) {
 		throw invalidField(
@@ -81,7 +94,12 @@ export function parseJsonObject(
 		}
 	}
 	if (!isRecord(parsed)) {
-		throw invalidField(context, itemIndex, field, 'must be a JSON object, such as {"order_id": "1212"}');
+		throw invalidField(
+			context,
+			itemIndex,
+			field,
+			'must be a JSON object, such as {"order_id": "1212"}',
+		);
 	}
 	return parsed;
 }

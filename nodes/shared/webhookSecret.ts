@@ -28,7 +28,8 @@ export function carriesSecret(expected: string, headers: Record<string, unknown>
 export function constantTimeEquals(actual: string, expected: string): boolean {
 	let difference = actual.length ^ expected.length;
 	for (let index = 0; index < expected.length; index++) {
-		difference |= (actual.charCodeAt(index % Math.max(actual.length, 1)) || 0) ^ expected.charCodeAt(index);
+		difference |=
+			(actual.charCodeAt(index % Math.max(actual.length, 1)) || 0) ^ expected.charCodeAt(index);
 	}
 	return difference === 0;
 }

@@ -61,7 +61,15 @@ export interface WorkflowEntity {
 	nodes: WorkflowFile['nodes'];
 }
 
-export type ExecutionStatus = 'new' | 'running' | 'success' | 'error' | 'canceled' | 'crashed' | 'waiting' | 'unknown';
+export type ExecutionStatus =
+	| 'new'
+	| 'running'
+	| 'success'
+	| 'error'
+	| 'canceled'
+	| 'crashed'
+	| 'waiting'
+	| 'unknown';
 
 export interface ExecutionSummary {
 	id: string;
@@ -115,11 +123,18 @@ export class N8nApi {
 	// ---------------------------------------------------------------- types
 
 	async nodeTypes(): Promise<NodeTypeDescription[]> {
-		return await this.request<NodeTypeDescription[]>('GET', '/types/nodes.json', undefined, { unwrap: false });
+		return await this.request<NodeTypeDescription[]>('GET', '/types/nodes.json', undefined, {
+			unwrap: false,
+		});
 	}
 
 	async credentialTypes(): Promise<CredentialTypeDescription[]> {
-		return await this.request<CredentialTypeDescription[]>('GET', '/types/credentials.json', undefined, { unwrap: false });
+		return await this.request<CredentialTypeDescription[]>(
+			'GET',
+			'/types/credentials.json',
+			undefined,
+			{ unwrap: false },
+		);
 	}
 
 	/** GETs a path of n8n's (an icon, say) with the session; returns the status and content type. */
@@ -128,12 +143,20 @@ export class N8nApi {
 			headers: { cookie: this.cookie },
 			signal: AbortSignal.timeout(this.timeoutMs),
 		});
-		return { status: response.status, contentType: response.headers.get('content-type'), body: await response.text() };
+		return {
+			status: response.status,
+			contentType: response.headers.get('content-type'),
+			body: await response.text(),
+		};
 	}
 
 	// ---------------------------------------------------------------- credentials
 
-	async createCredential(credential: { name: string; type: string; data: Record<string, unknown> }): Promise<CredentialEntity> {
+	async createCredential(credential: {
+		name: string;
+		type: string;
+		data: Record<string, unknown>;
+	}): Promise<CredentialEntity> {
 		return await this.request<CredentialEntity>('POST', '/rest/credentials', credential);
 	}
 
@@ -176,7 +199,11 @@ export class N8nApi {
 
 	/** Activates ("publishes") the workflow's current version: its production webhooks go live. */
 	async activateWorkflow(id: string, versionId: string): Promise<WorkflowEntity> {
-		return await this.request<WorkflowEntity>('POST', `/rest/workflows/${encodeURIComponent(id)}/activate`, { versionId });
+		return await this.request<WorkflowEntity>(
+			'POST',
+			`/rest/workflows/${encodeURIComponent(id)}/activate`,
+			{ versionId },
+		);
 	}
 
 	/** Runs a workflow as the editor's "Execute workflow" does, from the named trigger. */
@@ -186,7 +213,8 @@ export class N8nApi {
 			`/rest/workflows/${encodeURIComponent(id)}/run`,
 			await this.profile.manualRunBody(triggerName, () => this.getWorkflow(id)),
 		);
-		if (!result.executionId) throw new Error(`n8n started no execution for workflow ${id}: ${JSON.stringify(result)}`);
+		if (!result.executionId)
+			throw new Error(`n8n started no execution for workflow ${id}: ${JSON.stringify(result)}`);
 		return result.executionId;
 	}
 
@@ -194,7 +222,10 @@ export class N8nApi {
 
 	async listExecutions(filter: { workflowId?: string } = {}): Promise<ExecutionSummary[]> {
 		const query = new URLSearchParams({ filter: JSON.stringify(filter), limit: '100' });
-		const page = await this.request<{ results: ExecutionSummary[] }>('GET', `/rest/executions?${query.toString()}`);
+		const page = await this.request<{ results: ExecutionSummary[] }>(
+			'GET',
+			`/rest/executions?${query.toString()}`,
+		);
 		return page.results;
 	}
 
@@ -204,7 +235,11 @@ export class N8nApi {
 
 	/** Retries a failed or crashed execution as the editor does; resolves when the retry has finished. */
 	async retryExecution(id: string): Promise<ExecutionSummary> {
-		return await this.request<ExecutionSummary>('POST', `/rest/executions/${encodeURIComponent(id)}/retry`, { loadWorkflow: false });
+		return await this.request<ExecutionSummary>(
+			'POST',
+			`/rest/executions/${encodeURIComponent(id)}/retry`,
+			{ loadWorkflow: false },
+		);
 	}
 
 	/** Polls until the execution has finished (any outcome); rejects after `timeoutMs`. */
@@ -217,23 +252,35 @@ export class N8nApi {
 			});
 			if (execution && FINISHED.includes(execution.status)) return execution;
 			if (Date.now() > deadline) {
-				throw new Error(`Execution ${id} had not finished after ${timeoutMs} ms (status ${execution?.status ?? 'not found'}).`);
+				throw new Error(
+					`Execution ${id} had not finished after ${timeoutMs} ms (status ${execution?.status ?? 'not found'}).`,
+				);
 			}
 			await new Promise((resolve) => setTimeout(resolve, 250));
 		}
 	}
 
 	/** Polls the executions of a workflow until `count` exist and all have finished. */
-	async waitForExecutions(workflowId: string, count: number, timeoutMs = 60_000): Promise<ExecutionSummary[]> {
+	async waitForExecutions(
+		workflowId: string,
+		count: number,
+		timeoutMs = 60_000,
+	): Promise<ExecutionSummary[]> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const executions = await this.listExecutions({ workflowId });
-			if (executions.length >= count && executions.every((execution) => FINISHED.includes(execution.status))) {
+			if (
+				executions.length >= count &&
+				executions.every((execution) => FINISHED.includes(execution.status))
+			) {
 				return executions;
 			}
 			if (Date.now() > deadline) {
-				const seen = executions.map((execution) => `${execution.id}:${execution.status}`).join(', ') || 'none';
-				throw new Error(`Workflow ${workflowId}: expected ${count} finished executions within ${timeoutMs} ms; saw ${seen}.`);
+				const seen =
+					executions.map((execution) => `${execution.id}:${execution.status}`).join(', ') || 'none';
+				throw new Error(
+					`Workflow ${workflowId}: expected ${count} finished executions within ${timeoutMs} ms; saw ${seen}.`,
+				);
 			}
 			await new Promise((resolve) => setTimeout(resolve, 250));
 		}
@@ -259,7 +306,9 @@ export class N8nApi {
 			signal: AbortSignal.timeout(this.timeoutMs),
 		});
 		const setCookie = response.headers.getSetCookie?.() ?? [];
-		const auth = setCookie.map((value) => value.split(';')[0]).find((value) => value.startsWith('n8n-auth='));
+		const auth = setCookie
+			.map((value) => value.split(';')[0])
+			.find((value) => value.startsWith('n8n-auth='));
 		if (auth) this.cookie = auth;
 
 		const text = await response.text();
@@ -271,8 +320,14 @@ export class N8nApi {
 		}
 		if (!response.ok) {
 			const message =
-				typeof parsed === 'object' && parsed !== null && 'message' in parsed ? String((parsed as { message: unknown }).message) : text.slice(0, 500);
-			throw new N8nApiError(`n8n ${method} ${path} → ${response.status}: ${message}`, response.status, parsed);
+				typeof parsed === 'object' && parsed !== null && 'message' in parsed
+					? String((parsed as { message: unknown }).message)
+					: text.slice(0, 500);
+			throw new N8nApiError(
+				`n8n ${method} ${path} → ${response.status}: ${message}`,
+				response.status,
+				parsed,
+			);
 		}
 		if (options.unwrap === false) return parsed as T;
 		return (parsed as { data: T }).data;

@@ -29,20 +29,33 @@ export interface PackedPackage {
 
 /** `npm run build` in the repository. */
 export async function buildPackage(): Promise<number> {
-	const result = await run('npm', ['run', 'build'], { cwd: REPO_ROOT, env: cleanNpmEnv(), timeoutMs: 10 * 60_000 });
+	const result = await run('npm', ['run', 'build'], {
+		cwd: REPO_ROOT,
+		env: cleanNpmEnv(),
+		timeoutMs: 10 * 60_000,
+	});
 	return result.durationMs;
 }
 
 /** `npm pack` of the repository (as built) into `destination`. */
 export async function packPackage(destination: string): Promise<PackedPackage> {
 	await mkdir(destination, { recursive: true });
-	const result = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', destination], {
-		cwd: REPO_ROOT,
-		env: cleanNpmEnv(),
-		timeoutMs: 5 * 60_000,
-	});
+	const result = await run(
+		'npm',
+		['pack', '--json', '--ignore-scripts', '--pack-destination', destination],
+		{
+			cwd: REPO_ROOT,
+			env: cleanNpmEnv(),
+			timeoutMs: 5 * 60_000,
+		},
+	);
 	const start = result.stdout.indexOf('[');
-	const [packed] = JSON.parse(result.stdout.slice(start)) as Array<{ filename: string; name: string; version: string; files: Array<{ path: string }> }>;
+	const [packed] = JSON.parse(result.stdout.slice(start)) as Array<{
+		filename: string;
+		name: string;
+		version: string;
+		files: Array<{ path: string }>;
+	}>;
 	return {
 		tarball: path.join(destination, packed.filename),
 		name: packed.name,
@@ -57,12 +70,17 @@ export function communityNodesDir(userFolder: string): string {
 }
 
 /** Installs a packed tarball as n8n's community-package installer does (see the file comment). */
-export async function installCommunityPackage(userFolder: string, packed: PackedPackage): Promise<string> {
+export async function installCommunityPackage(
+	userFolder: string,
+	packed: PackedPackage,
+): Promise<string> {
 	const nodesDir = communityNodesDir(userFolder);
 	const packageDir = path.join(nodesDir, 'node_modules', packed.name);
 	await rm(packageDir, { recursive: true, force: true });
 	await mkdir(packageDir, { recursive: true });
-	await run('tar', ['-xzf', packed.tarball, '-C', packageDir, '--strip-components=1'], { timeoutMs: 60_000 });
+	await run('tar', ['-xzf', packed.tarball, '-C', packageDir, '--strip-components=1'], {
+		timeoutMs: 60_000,
+	});
 
 	const manifestPath = path.join(packageDir, 'package.json');
 	const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as Record<string, unknown>;
@@ -73,7 +91,15 @@ export async function installCommunityPackage(userFolder: string, packed: Packed
 
 	await run(
 		'npm',
-		['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false'],
+		[
+			'install',
+			'--audit=false',
+			'--fund=false',
+			'--bin-links=false',
+			'--install-strategy=shallow',
+			'--ignore-scripts=true',
+			'--package-lock=false',
+		],
 		{ cwd: packageDir, env: cleanNpmEnv(), timeoutMs: 5 * 60_000 },
 	);
 

@@ -11,7 +11,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
-import { DEFAULT_AGENT_TOKEN, DEFAULT_SUPPORT_TOKEN, DEFAULT_WEBHOOK_SECRET } from '../../sandbox/server';
+import {
+	DEFAULT_AGENT_TOKEN,
+	DEFAULT_SUPPORT_TOKEN,
+	DEFAULT_WEBHOOK_SECRET,
+} from '../../sandbox/server';
 import type { CredentialEntity, N8nApi, WorkflowEntity } from './api';
 
 export const EXAMPLES_DIR = path.resolve(__dirname, '..', '..', 'examples');
@@ -63,8 +67,11 @@ export async function readExample(key: ExampleKey): Promise<WorkflowFile> {
 
 /** The trigger node of example 2 (the one with a `webhookId`). */
 export function followUpTrigger(workflow: WorkflowFile): WorkflowNode & { webhookId: string } {
-	const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-velents.velentsAgentTrigger');
-	if (!trigger?.webhookId) throw new Error(`${workflow.name}: no Velents Agent Trigger with a webhookId.`);
+	const trigger = workflow.nodes.find(
+		(node) => node.type === 'n8n-nodes-velents.velentsAgentTrigger',
+	);
+	if (!trigger?.webhookId)
+		throw new Error(`${workflow.name}: no Velents Agent Trigger with a webhookId.`);
 	return trigger as WorkflowNode & { webhookId: string };
 }
 
@@ -72,7 +79,11 @@ export function followUpTrigger(workflow: WorkflowFile): WorkflowNode & { webhoo
  * A trigger's Production URL, as n8n 2.41 builds it for a node with a `webhookId` (the trigger's
  * webhook path is `webhook`): `<WEBHOOK_URL>webhook/<webhookId>/webhook`.
  */
-export function productionWebhookUrl(webhookBaseUrl: string, webhookId: string, webhookPath = 'webhook'): string {
+export function productionWebhookUrl(
+	webhookBaseUrl: string,
+	webhookId: string,
+	webhookPath = 'webhook',
+): string {
 	return `${webhookBaseUrl.replace(/\/?$/, '/')}webhook/${webhookId}/${webhookPath}`;
 }
 
@@ -92,13 +103,19 @@ export function prepareExample(
 	};
 	const nodes = workflow.nodes.map((node) => {
 		// Sticky notes keep their text: they tell a reader what to change on another n8n.
-		const parameters = node.type === 'n8n-nodes-base.stickyNote' ? node.parameters : (rewrite(node.parameters) as Record<string, unknown>);
+		const parameters =
+			node.type === 'n8n-nodes-base.stickyNote'
+				? node.parameters
+				: (rewrite(node.parameters) as Record<string, unknown>);
 		const prepared: WorkflowNode = { ...node, parameters };
 		if (node.credentials) {
 			prepared.credentials = Object.fromEntries(
 				Object.keys(node.credentials).map((type) => {
 					const credential = options.credentials[type];
-					if (!credential) throw new Error(`${workflow.name}: no credential of type ${type} to point "${node.name}" at.`);
+					if (!credential)
+						throw new Error(
+							`${workflow.name}: no credential of type ${type} to point "${node.name}" at.`,
+						);
 					return [type, { id: credential.id, name: credential.name }];
 				}),
 			);
@@ -115,7 +132,9 @@ export interface SandboxCredentialsOptions {
 }
 
 /** What the two credentials hold when they point at the sandbox. */
-export function sandboxCredentialData(options: SandboxCredentialsOptions): Record<VelentsCredentialType, Record<string, unknown>> {
+export function sandboxCredentialData(
+	options: SandboxCredentialsOptions,
+): Record<VelentsCredentialType, Record<string, unknown>> {
 	return {
 		velentsAgentApi: {
 			token: DEFAULT_AGENT_TOKEN,
@@ -139,7 +158,11 @@ export async function createSandboxCredentials(
 	const data = sandboxCredentialData(options);
 	const created = {} as Record<VelentsCredentialType, CredentialEntity>;
 	for (const type of Object.keys(EXAMPLE_CREDENTIAL_NAMES) as VelentsCredentialType[]) {
-		created[type] = await api.createCredential({ name: EXAMPLE_CREDENTIAL_NAMES[type], type, data: data[type] });
+		created[type] = await api.createCredential({
+			name: EXAMPLE_CREDENTIAL_NAMES[type],
+			type,
+			data: data[type],
+		});
 	}
 	return created;
 }
@@ -159,7 +182,12 @@ export async function importExamples(
 	const imported = {} as Record<ExampleKey, ImportedExample>;
 	for (const key of Object.keys(EXAMPLES) as ExampleKey[]) {
 		const prepared = prepareExample(await readExample(key), options);
-		imported[key] = { key, file: EXAMPLES[key], workflow: await api.createWorkflow(prepared), prepared };
+		imported[key] = {
+			key,
+			file: EXAMPLES[key],
+			workflow: await api.createWorkflow(prepared),
+			prepared,
+		};
 	}
 	return imported;
 }

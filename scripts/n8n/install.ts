@@ -55,16 +55,23 @@ const LOCK_STALE_MS = 60 * 60_000;
 
 export function cacheRoot(): string {
 	const configured = process.env[CACHE_ENV];
-	return configured ? path.resolve(configured) : path.join(os.homedir(), '.cache', 'n8n-nodes-velents');
+	return configured
+		? path.resolve(configured)
+		: path.join(os.homedir(), '.cache', 'n8n-nodes-velents');
 }
 
 export function installDir(root = cacheRoot(), target: N8nTarget = selectedN8n()): string {
 	return path.join(root, `n8n-${target.n8n}`);
 }
 
-function runtimePaths(dir: string): Pick<N8nInstallation, 'nodeBinary' | 'n8nBin'> & { nodeDir: string } {
+function runtimePaths(
+	dir: string,
+): Pick<N8nInstallation, 'nodeBinary' | 'n8nBin'> & { nodeDir: string } {
 	const nodeDir = path.join(dir, 'node_modules', nodeRuntimePackage());
-	const nodeBinary = process.platform === 'win32' ? path.join(nodeDir, 'node.exe') : path.join(nodeDir, 'bin', 'node');
+	const nodeBinary =
+		process.platform === 'win32'
+			? path.join(nodeDir, 'node.exe')
+			: path.join(nodeDir, 'bin', 'node');
 	return { nodeDir, nodeBinary, n8nBin: path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n') };
 }
 
@@ -76,7 +83,8 @@ function runtimePaths(dir: string): Pick<N8nInstallation, 'nodeBinary' | 'n8nBin
 export function cleanNpmEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
 	for (const [key, value] of Object.entries(process.env)) {
-		if (/^npm_/i.test(key) || key === 'INIT_CWD' || key === 'NODE_ENV' || key.startsWith('JEST_')) continue;
+		if (/^npm_/i.test(key) || key === 'INIT_CWD' || key === 'NODE_ENV' || key.startsWith('JEST_'))
+			continue;
 		env[key] = value;
 	}
 	return { ...env, ...extra };
@@ -92,14 +100,21 @@ async function readMarker(dir: string, target: N8nTarget): Promise<Marker | null
 }
 
 /** Whether the cache holds a complete install of the pinned versions. */
-export async function isInstalled(dir = installDir(), target: N8nTarget = selectedN8n()): Promise<boolean> {
+export async function isInstalled(
+	dir = installDir(),
+	target: N8nTarget = selectedN8n(),
+): Promise<boolean> {
 	if (!(await readMarker(dir, target))) return false;
 	const { nodeBinary, n8nBin } = runtimePaths(dir);
 	return existsSync(nodeBinary) && existsSync(n8nBin);
 }
 
 /** One install at a time per cache folder (the dev mode and a test may start together). */
-async function withLock<T>(dir: string, log: (line: string) => void, work: () => Promise<T>): Promise<T> {
+async function withLock<T>(
+	dir: string,
+	log: (line: string) => void,
+	work: () => Promise<T>,
+): Promise<T> {
 	const lock = `${dir}.lock`;
 	await mkdir(path.dirname(lock), { recursive: true });
 	const deadline = Date.now() + INSTALL_TIMEOUT_MS + REBUILD_TIMEOUT_MS;
@@ -115,7 +130,8 @@ async function withLock<T>(dir: string, log: (line: string) => void, work: () =>
 				await rm(lock, { recursive: true, force: true });
 				continue;
 			}
-			if (Date.now() > deadline) throw new Error(`Timed out waiting for another n8n install (${lock}).`);
+			if (Date.now() > deadline)
+				throw new Error(`Timed out waiting for another n8n install (${lock}).`);
 			if (!told) log(`Another process is installing n8n into ${dir}; waiting for it…`);
 			told = true;
 			await sleep(2000);
@@ -148,7 +164,9 @@ async function isStaleLock(lock: string): Promise<boolean> {
  * Installs a pinned n8n (default: the one `VELENTS_N8N_VERSION` selects, else 2.41.1) into the
  * cache unless it is already there; returns where it is.
  */
-export async function ensureN8n(options: { log?: (line: string) => void; target?: N8nTarget } = {}): Promise<N8nInstallation> {
+export async function ensureN8n(
+	options: { log?: (line: string) => void; target?: N8nTarget } = {},
+): Promise<N8nInstallation> {
 	const log = options.log ?? ((line: string) => console.log(line));
 	const target = options.target ?? selectedN8n();
 	const started = Date.now();
@@ -169,7 +187,9 @@ export async function ensureN8n(options: { log?: (line: string) => void; target?
 
 		const { nodeDir, nodeBinary } = runtimePaths(dir);
 		const logFile = path.join(path.dirname(dir), `n8n-${target.n8n}-install.log`);
-		log(`Installing n8n ${target.n8n} and Node.js ${target.node} into ${dir} (once; 7 to 10 minutes, 2 to 3 GB; log: ${logFile})`);
+		log(
+			`Installing n8n ${target.n8n} and Node.js ${target.node} into ${dir} (once; 7 to 10 minutes, 2 to 3 GB; log: ${logFile})`,
+		);
 		await rm(dir, { recursive: true, force: true });
 		await mkdir(dir, { recursive: true });
 		await writeFile(logFile, `n8n ${target.n8n} install, ${new Date().toISOString()}\n`);
@@ -205,24 +225,33 @@ export async function ensureN8n(options: { log?: (line: string) => void; target?
 		log(`  npm install: ${seconds(install.durationMs)}`);
 
 		// Only the SQLite driver is needed natively; it is built against the runtime's own headers.
-		const rebuild = await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--foreground-scripts', '--loglevel=warn'], {
-			cwd: dir,
-			env: cleanNpmEnv({
-				PATH: `${path.dirname(nodeBinary)}${path.delimiter}${process.env.PATH ?? ''}`,
-				npm_config_nodedir: nodeDir,
-			}),
-			timeoutMs: REBUILD_TIMEOUT_MS,
-			logFile,
-		});
+		const rebuild = await run(
+			'npm',
+			['rebuild', 'sqlite3', '--ignore-scripts=false', '--foreground-scripts', '--loglevel=warn'],
+			{
+				cwd: dir,
+				env: cleanNpmEnv({
+					PATH: `${path.dirname(nodeBinary)}${path.delimiter}${process.env.PATH ?? ''}`,
+					npm_config_nodedir: nodeDir,
+				}),
+				timeoutMs: REBUILD_TIMEOUT_MS,
+				logFile,
+			},
+		);
 		log(`  SQLite driver rebuilt for Node.js ${target.node}: ${seconds(rebuild.durationMs)}`);
 
 		const check = await run(
 			nodeBinary,
-			['-e', `require(require.resolve('sqlite3', { paths: [${JSON.stringify(path.join(dir, 'node_modules', 'n8n'))}] })); console.log(process.version)`],
+			[
+				'-e',
+				`require(require.resolve('sqlite3', { paths: [${JSON.stringify(path.join(dir, 'node_modules', 'n8n'))}] })); console.log(process.version)`,
+			],
 			{ cwd: dir, env: cleanNpmEnv(), timeoutMs: 60_000, logFile },
 		);
 		if (check.stdout.trim() !== `v${target.node}`) {
-			throw new Error(`The installed Node.js reports ${check.stdout.trim()}, expected v${target.node}.`);
+			throw new Error(
+				`The installed Node.js reports ${check.stdout.trim()}, expected v${target.node}.`,
+			);
 		}
 
 		const marker: Marker = {

@@ -5,7 +5,12 @@
 import { N8nApi } from './api';
 import type { CredentialEntity, OwnerAccount } from './api';
 import type { ExampleKey, ImportedExample, VelentsCredentialType } from './examples';
-import { createSandboxCredentials, followUpTrigger, importExamples, productionWebhookUrl } from './examples';
+import {
+	createSandboxCredentials,
+	followUpTrigger,
+	importExamples,
+	productionWebhookUrl,
+} from './examples';
 import { sleep } from './process';
 import { n8nProfile } from './profile';
 import type { N8nServer } from './server';
@@ -26,7 +31,10 @@ export const PACKAGE_NODE_TYPES = [
 export const PACKAGE_CREDENTIAL_TYPES = ['velentsAgentApi', 'velentsSupportApi'] as const;
 
 /** Sets up the owner on a fresh instance and logs in; returns the authenticated client. */
-export async function ownerSession(server: N8nServer, owner: OwnerAccount = PLAYGROUND_OWNER): Promise<N8nApi> {
+export async function ownerSession(
+	server: N8nServer,
+	owner: OwnerAccount = PLAYGROUND_OWNER,
+): Promise<N8nApi> {
 	const api = new N8nApi(server.url, undefined, n8nProfile(server.major));
 	await api.setupOwner(owner);
 	await api.login(owner.email, owner.password);
@@ -45,11 +53,20 @@ export async function importPlayground(
 	api: N8nApi,
 	options: { server: N8nServer; sandboxUrl: string; webhookSecret?: string },
 ): Promise<ImportedPlayground> {
-	const credentials = await createSandboxCredentials(api, { sandboxUrl: options.sandboxUrl, webhookSecret: options.webhookSecret });
-	const examples = await importExamples(api, { credentials, webhookBaseUrl: options.server.webhookBaseUrl });
+	const credentials = await createSandboxCredentials(api, {
+		sandboxUrl: options.sandboxUrl,
+		webhookSecret: options.webhookSecret,
+	});
+	const examples = await importExamples(api, {
+		credentials,
+		webhookBaseUrl: options.server.webhookBaseUrl,
+	});
 	const followUp = examples.followUp;
 	await api.activateWorkflow(followUp.workflow.id, followUp.workflow.versionId);
-	const followUpUrl = productionWebhookUrl(options.server.webhookBaseUrl, followUpTrigger(followUp.prepared).webhookId);
+	const followUpUrl = productionWebhookUrl(
+		options.server.webhookBaseUrl,
+		followUpTrigger(followUp.prepared).webhookId,
+	);
 	await waitForWebhook(followUpUrl);
 	return { credentials, examples, followUpUrl };
 }
@@ -76,8 +93,8 @@ export async function waitForWebhook(url: string, timeoutMs = 30_000): Promise<v
 		} catch (error) {
 			last = error instanceof Error ? error.message : String(error);
 		}
-		if (Date.now() > deadline) throw new Error(`The webhook ${url} was not live after ${timeoutMs} ms (${last}).`);
+		if (Date.now() > deadline)
+			throw new Error(`The webhook ${url} was not live after ${timeoutMs} ms (${last}).`);
 		await sleep(250);
 	}
 }
-

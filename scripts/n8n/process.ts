@@ -38,7 +38,11 @@ const MAX_KEPT_OUTPUT = 256 * 1024;
  * Runs a command to completion in its own process group, so that a timeout kills everything it
  * started. Rejects with the tail of its output when it fails.
  */
-export function run(command: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
+export function run(
+	command: string,
+	args: readonly string[],
+	options: RunOptions,
+): Promise<RunResult> {
 	const started = Date.now();
 	const spawnOptions: SpawnOptions = {
 		cwd: options.cwd,
@@ -52,7 +56,8 @@ export function run(command: string, args: readonly string[], options: RunOption
 		log?.write(`\n$ ${command} ${args.join(' ')}\n`);
 		let stdout = '';
 		let stderr = '';
-		const keep = (kept: string, chunk: Buffer): string => (kept + chunk.toString('utf8')).slice(-MAX_KEPT_OUTPUT);
+		const keep = (kept: string, chunk: Buffer): string =>
+			(kept + chunk.toString('utf8')).slice(-MAX_KEPT_OUTPUT);
 		child.stdout?.on('data', (chunk: Buffer) => {
 			stdout = keep(stdout, chunk);
 			log?.write(chunk);
@@ -77,9 +82,17 @@ export function run(command: string, args: readonly string[], options: RunOption
 		child.once('error', (error) => finish(error));
 		child.once('close', (code, signal) => {
 			if (code === 0) return finish(null);
-			const why = timedOut ? `timed out after ${Math.round(options.timeoutMs / 1000)} s` : `exited with ${code ?? signal}`;
+			const why = timedOut
+				? `timed out after ${Math.round(options.timeoutMs / 1000)} s`
+				: `exited with ${code ?? signal}`;
 			const tail = (stderr.trim() || stdout.trim()).split('\n').slice(-25).join('\n');
-			finish(new CommandError(`\`${command} ${args.join(' ')}\` ${why}${tail ? `:\n${tail}` : ''}`, stdout, stderr));
+			finish(
+				new CommandError(
+					`\`${command} ${args.join(' ')}\` ${why}${tail ? `:\n${tail}` : ''}`,
+					stdout,
+					stderr,
+				),
+			);
 		});
 	});
 }
@@ -134,7 +147,10 @@ export function spawnDaemon(
 	args: readonly string[],
 	options: { stopSignal: NodeJS.Signals; graceMs: number },
 ): { stop(): Promise<void> } {
-	const server = spawn(command, [...args], { stdio: 'ignore', detached: process.platform !== 'win32' });
+	const server = spawn(command, [...args], {
+		stdio: 'ignore',
+		detached: process.platform !== 'win32',
+	});
 	const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
 	const safetyNet = (): void => killTree(server.pid, 'SIGKILL');
 	process.once('exit', safetyNet);

@@ -23,7 +23,10 @@ export interface N8nProfile {
 	 * - 1.x: `{workflowData, triggerToStartFrom: {name}}`, the whole workflow as the editor holds it
 	 *   (`WorkflowsController.runManually` rejects a body without `workflowData.id`).
 	 */
-	manualRunBody(triggerName: string, workflow: () => Promise<ManualRunWorkflow>): Promise<Record<string, unknown>>;
+	manualRunBody(
+		triggerName: string,
+		workflow: () => Promise<ManualRunWorkflow>,
+	): Promise<Record<string, unknown>>;
 	/**
 	 * Fields `POST /rest/workflows` needs besides the workflow's own. 1.x: `active: false` (its
 	 * editor sends it; without it SQLite refuses the row: "NOT NULL constraint failed:
@@ -42,7 +45,8 @@ export interface N8nProfile {
 }
 
 /** What n8n 1.123.81 says instead of a credential's rule message (see `credentialTestRuleMessages`). */
-export const N8N_1X_CREDENTIAL_REJECTED_MESSAGE = 'Authorization failed - please check your credentials';
+export const N8N_1X_CREDENTIAL_REJECTED_MESSAGE =
+	'Authorization failed - please check your credentials';
 
 const PROFILES: Record<N8nTarget['major'], N8nProfile> = {
 	2: {
@@ -66,7 +70,10 @@ const PROFILES: Record<N8nTarget['major'], N8nProfile> = {
 			// the vm expression engine". 'legacy' is n8n's other setting, the engine of every earlier 1.x.
 			N8N_EXPRESSION_ENGINE: 'legacy',
 		},
-		manualRunBody: async (triggerName, workflow) => ({ workflowData: await workflow(), triggerToStartFrom: { name: triggerName } }),
+		manualRunBody: async (triggerName, workflow) => ({
+			workflowData: await workflow(),
+			triggerToStartFrom: { name: triggerName },
+		}),
 		newWorkflowFields: { active: false },
 		credentialTestRuleMessages: false,
 	},

@@ -23,7 +23,11 @@ import { n8nProfile } from './profile';
 /** Which n8n process: the main one, or (queue mode) a webhook processor or a worker. */
 export type N8nRole = 'main' | 'webhook' | 'worker';
 
-const ROLE_COMMANDS: Record<N8nRole, string> = { main: 'start', webhook: 'webhook', worker: 'worker' };
+const ROLE_COMMANDS: Record<N8nRole, string> = {
+	main: 'start',
+	webhook: 'webhook',
+	worker: 'worker',
+};
 
 export interface StartN8nOptions {
 	installation: N8nInstallation;
@@ -99,7 +103,11 @@ export function n8nEnvironment(options: {
 	// A worker serves no editor: its HTTP port is the health server's (off unless asked for).
 	const workerHealth: NodeJS.ProcessEnv =
 		options.role === 'worker'
-			? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' }
+			? {
+					QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+					QUEUE_HEALTH_CHECK_PORT: String(port),
+					N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+				}
 			: {};
 	const base = `http://127.0.0.1:${port}/`;
 	return {
@@ -180,16 +188,27 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 	await mkdir(path.dirname(logFile), { recursive: true });
 
 	const role = options.role ?? 'main';
-	const env = n8nEnvironment({ installation: options.installation, userFolder: options.userFolder, port, brokerPort, role, extra: options.env });
+	const env = n8nEnvironment({
+		installation: options.installation,
+		userFolder: options.userFolder,
+		port,
+		brokerPort,
+		role,
+		extra: options.env,
+	});
 	const stopTimeoutMs = (Number(env.N8N_GRACEFUL_SHUTDOWN_TIMEOUT) || 10) * 1000 + STOP_MARGIN_MS;
 	const started = Date.now();
 	const command = [options.installation.n8nBin, ROLE_COMMANDS[role], ...(options.args ?? [])];
-	const child: ChildProcess = spawn(options.installation.nodeBinary, ['-e', SUPERVISOR, ...command], {
-		cwd: options.userFolder,
-		env,
-		stdio: ['pipe', 'pipe', 'pipe'],
-		detached: process.platform !== 'win32',
-	});
+	const child: ChildProcess = spawn(
+		options.installation.nodeBinary,
+		['-e', SUPERVISOR, ...command],
+		{
+			cwd: options.userFolder,
+			env,
+			stdio: ['pipe', 'pipe', 'pipe'],
+			detached: process.platform !== 'win32',
+		},
+	);
 	const output: WriteStream = createWriteStream(logFile, { flags: 'a' });
 	const forward = (chunk: Buffer): void => {
 		output.write(chunk);
@@ -255,7 +274,9 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 	} catch (error) {
 		await stop();
 		const tail = await logTail();
-		throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- n8n log (${logFile}) ---\n${tail}`);
+		throw new Error(
+			`${error instanceof Error ? error.message : String(error)}\n--- n8n log (${logFile}) ---\n${tail}`,
+		);
 	}
 
 	return {
@@ -295,7 +316,11 @@ async function waitUntilReady(
 			throw new Error(`n8n exited before it was ready (${code ?? signal}).`);
 		}
 		if (Date.now() > deadline) throw new Error(`n8n was not ready after ${seconds(timeoutMs)}.`);
-		if ((await status(`${url}/healthz/readiness`)) === 200 && (role !== 'main' || (await status(`${url}/rest/settings`)) === 200)) return;
+		if (
+			(await status(`${url}/healthz/readiness`)) === 200 &&
+			(role !== 'main' || (await status(`${url}/rest/settings`)) === 200)
+		)
+			return;
 		await sleep(500);
 	}
 }

@@ -78,12 +78,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 		sandbox = await timed(
 			(started) => `sandbox listening on ${started.url}`,
 			async () => {
-				const port = (await isPortFree(options.sandboxPort)) ? options.sandboxPort : await findFreePort(options.sandboxPort + 1);
+				const port = (await isPortFree(options.sandboxPort))
+					? options.sandboxPort
+					: await findFreePort(options.sandboxPort + 1);
 				return await startSandbox({ ...options.sandbox, port });
 			},
 		);
 		const packed = await timed(
-			(result) => `${result.name}@${result.version} packed and installed into ${path.join(options.userFolder, '.n8n', 'nodes')}`,
+			(result) =>
+				`${result.name}@${result.version} packed and installed into ${path.join(options.userFolder, '.n8n', 'nodes')}`,
 			async () => {
 				await rm(options.userFolder, { recursive: true, force: true });
 				await mkdir(options.userFolder, { recursive: true });
@@ -95,8 +98,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 		n8n = await timed(
 			(server) => `n8n started on ${server.url}`,
 			async () => {
-				const port = (await isPortFree(options.port)) ? options.port : await findFreePort(options.port + 1);
-				return await startN8n({ installation, userFolder: options.userFolder, port, echo: options.verbose === true, log });
+				const port = (await isPortFree(options.port))
+					? options.port
+					: await findFreePort(options.port + 1);
+				return await startN8n({
+					installation,
+					userFolder: options.userFolder,
+					port,
+					echo: options.verbose === true,
+					log,
+				});
 			},
 		);
 		const server = n8n;
@@ -105,7 +116,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 			() => 'owner, credentials and example workflows set up; example 2 activated',
 			async () => {
 				const session = await ownerSession(server);
-				return { api: session, playground: await importPlayground(session, { server, sandboxUrl }) };
+				return {
+					api: session,
+					playground: await importPlayground(session, { server, sandboxUrl }),
+				};
 			},
 		);
 		return { installation, packed, sandbox, n8n, api, playground, stop };
@@ -114,4 +128,3 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 		throw error;
 	}
 }
-

@@ -33,7 +33,12 @@ export interface N8nTarget {
 
 export const N8N_TARGETS = {
 	'2.41.1': { n8n: '2.41.1', node: '24.21.0', major: 2 },
-	'1.123.81': { n8n: '1.123.81', node: '20.20.2', major: 1, overrides: { xlsx: 'npm:@e965/xlsx@0.20.2' } },
+	'1.123.81': {
+		n8n: '1.123.81',
+		node: '20.20.2',
+		major: 1,
+		overrides: { xlsx: 'npm:@e965/xlsx@0.20.2' },
+	},
 } as const satisfies Record<string, N8nTarget>;
 
 export type PinnedN8nVersion = keyof typeof N8N_TARGETS;
@@ -52,13 +57,18 @@ export function selectedN8n(env: NodeJS.ProcessEnv = process.env): N8nTarget {
 	const wanted = env[VERSION_ENV]?.trim() || N8N_VERSION;
 	const target = (N8N_TARGETS as Record<string, N8nTarget>)[wanted];
 	if (!target) {
-		throw new Error(`${VERSION_ENV}=${wanted} is not pinned in scripts/n8n/version.ts (pinned: ${Object.keys(N8N_TARGETS).join(', ')}).`);
+		throw new Error(
+			`${VERSION_ENV}=${wanted} is not pinned in scripts/n8n/version.ts (pinned: ${Object.keys(N8N_TARGETS).join(', ')}).`,
+		);
 	}
 	return target;
 }
 
 /** The npm package that holds the Node.js binary (and headers) for this machine. */
-export function nodeRuntimePackage(platform: NodeJS.Platform = process.platform, arch: string = process.arch): string {
+export function nodeRuntimePackage(
+	platform: NodeJS.Platform = process.platform,
+	arch: string = process.arch,
+): string {
 	const os = platform === 'win32' ? 'win' : platform;
 	return `node-${os}-${arch}`;
 }

@@ -89,7 +89,12 @@ export async function startQueueCluster(options: ClusterOptions): Promise<QueueC
 		await cp(communityNodesDir(template), communityNodesDir(folder), { recursive: true });
 		return folder;
 	};
-	const start = async (name: string, role: 'main' | 'webhook' | 'worker', port: number, env: NodeJS.ProcessEnv = {}) =>
+	const start = async (
+		name: string,
+		role: 'main' | 'webhook' | 'worker',
+		port: number,
+		env: NodeJS.ProcessEnv = {},
+	) =>
 		await startN8n({
 			installation,
 			role,

@@ -24,9 +24,14 @@ export function onPath(name: string): string | null {
 }
 
 /** Installs a Debian package (apt-get update once per process first). */
-export async function aptInstall(debianPackage: string, log: (line: string) => void): Promise<void> {
+export async function aptInstall(
+	debianPackage: string,
+	log: (line: string) => void,
+): Promise<void> {
 	if (!isRoot()) {
-		throw new Error(`The scale test needs the Debian package "${debianPackage}": install it (apt-get install ${debianPackage}) and run it again.`);
+		throw new Error(
+			`The scale test needs the Debian package "${debianPackage}": install it (apt-get install ${debianPackage}) and run it again.`,
+		);
 	}
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 	log(`Installing ${debianPackage} from Debian's packages…`);
@@ -34,7 +39,10 @@ export async function aptInstall(debianPackage: string, log: (line: string) => v
 		await run('apt-get', ['update'], { env, timeoutMs: 10 * 60_000 });
 		aptUpdated = true;
 	}
-	const result = await run('apt-get', ['install', '-y', '--no-install-recommends', debianPackage], { env, timeoutMs: 15 * 60_000 });
+	const result = await run('apt-get', ['install', '-y', '--no-install-recommends', debianPackage], {
+		env,
+		timeoutMs: 15 * 60_000,
+	});
 	log(`  ${debianPackage} installed in ${seconds(result.durationMs)}`);
 }
 

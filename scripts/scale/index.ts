@@ -18,7 +18,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
-import { DEFAULT_AGENT_TOKEN, DEFAULT_SUPPORT_TOKEN, DEFAULT_WEBHOOK_SECRET, startSandbox } from '../../sandbox/server';
+import {
+	DEFAULT_AGENT_TOKEN,
+	DEFAULT_SUPPORT_TOKEN,
+	DEFAULT_WEBHOOK_SECRET,
+	startSandbox,
+} from '../../sandbox/server';
 import type { Sandbox } from '../../sandbox/server';
 import type { CredentialEntity } from '../n8n/api';
 import { buildPackage, packPackage } from '../n8n/community-package';
@@ -89,12 +94,42 @@ function scenarios(conversations: number): PlannedScenario[] {
 	return [
 		{ ...base, name: 'clean', workers: 2 },
 		{ ...base, name: 'redelivered', workers: 2, redeliverRatio: 0.05 },
-		{ ...base, name: 'worker-stopped', workers: 2, redeliverRatio: 0.05, fault: { kind: 'stop', ...midway } },
-		{ ...base, name: 'worker-killed', workers: 2, redeliverRatio: 0.05, fault: { kind: 'kill', ...midway } },
-		{ ...base, name: 'slow-api', workers: 2, supportLimit: UNTHROTTLED_LIMIT, supportLatencyMs: SLOW_API_MS },
+		{
+			...base,
+			name: 'worker-stopped',
+			workers: 2,
+			redeliverRatio: 0.05,
+			fault: { kind: 'stop', ...midway },
+		},
+		{
+			...base,
+			name: 'worker-killed',
+			workers: 2,
+			redeliverRatio: 0.05,
+			fault: { kind: 'kill', ...midway },
+		},
+		{
+			...base,
+			name: 'slow-api',
+			workers: 2,
+			supportLimit: UNTHROTTLED_LIMIT,
+			supportLatencyMs: SLOW_API_MS,
+		},
 		{ ...base, name: 'clean-1-worker', workers: 1 },
-		{ ...base, name: 'slow-api-1-worker', workers: 1, supportLimit: UNTHROTTLED_LIMIT, supportLatencyMs: SLOW_API_MS },
-		{ ...base, name: 'default-engine-1-worker', workers: 1, conversations: Math.ceil(conversations / 4), webhookEnv: DEFAULT_ENGINE },
+		{
+			...base,
+			name: 'slow-api-1-worker',
+			workers: 1,
+			supportLimit: UNTHROTTLED_LIMIT,
+			supportLatencyMs: SLOW_API_MS,
+		},
+		{
+			...base,
+			name: 'default-engine-1-worker',
+			workers: 1,
+			conversations: Math.ceil(conversations / 4),
+			webhookEnv: DEFAULT_ENGINE,
+		},
 	];
 }
 
@@ -111,7 +146,8 @@ function parseArguments(argv: readonly string[]): Arguments {
 		return index >= 0 ? argv[index + 1] : undefined;
 	};
 	const conversations = Number(value('--conversations') ?? DEFAULT_CONVERSATIONS);
-	if (!Number.isInteger(conversations) || conversations < 10) throw new Error('--conversations takes a whole number of at least 10.');
+	if (!Number.isInteger(conversations) || conversations < 10)
+		throw new Error('--conversations takes a whole number of at least 10.');
 	const only = value('--only');
 	return {
 		conversations,
@@ -125,8 +161,15 @@ async function main(): Promise<number> {
 	const args = parseArguments(process.argv.slice(2));
 	const log = (line: string): void => console.log(line);
 	const started = Date.now();
-	const planned = scenarios(args.conversations).filter((spec) => !args.only || args.only.has(spec.name));
-	if (planned.length === 0) throw new Error(`No scenario matches --only (names: ${scenarios(args.conversations).map((spec) => spec.name).join(', ')}).`);
+	const planned = scenarios(args.conversations).filter(
+		(spec) => !args.only || args.only.has(spec.name),
+	);
+	if (planned.length === 0)
+		throw new Error(
+			`No scenario matches --only (names: ${scenarios(args.conversations)
+				.map((spec) => spec.name)
+				.join(', ')}).`,
+		);
 
 	if (!args.skipBuild) await buildPackage();
 	const installation = await ensureN8n({ log });
@@ -138,7 +181,11 @@ async function main(): Promise<number> {
 	const results: ScenarioResult[] = [];
 	try {
 		const packed = await packPackage(path.join(root, 'pack'));
-		[postgres, redis, sandbox] = await Promise.all([startPostgres({ log }), startRedis({ log }), startSandbox({ port: 0 })]);
+		[postgres, redis, sandbox] = await Promise.all([
+			startPostgres({ log }),
+			startRedis({ log }),
+			startSandbox({ port: 0 }),
+		]);
 		log(`PostgreSQL on ${postgres.port}, Redis on ${redis.port}, sandbox on ${sandbox.url}`);
 		const clusterStarted = Date.now();
 		cluster = await startQueueCluster({
@@ -152,7 +199,9 @@ async function main(): Promise<number> {
 			env: { ...CLUSTER_ENGINE, ...QUEUE_LOCKS },
 			log,
 		});
-		log(`n8n ${installation.n8nVersion} in queue mode: main ${cluster.main.url}, webhook processor ${cluster.webhook.url}, ${cluster.workers.size} workers (${seconds(Date.now() - clusterStarted)})`);
+		log(
+			`n8n ${installation.n8nVersion} in queue mode: main ${cluster.main.url}, webhook processor ${cluster.webhook.url}, ${cluster.workers.size} workers (${seconds(Date.now() - clusterStarted)})`,
+		);
 
 		const api = await ownerSession(cluster.main);
 		const credentials = await createCredentials(api, sandbox.url);
@@ -162,14 +211,20 @@ async function main(): Promise<number> {
 				cluster.workers.delete('worker-2');
 			}
 			if (spec.webhookEnv) await cluster.restartWebhook(spec.webhookEnv);
-			log(`\nScenario ${spec.name}: ${spec.conversations} conversations, ${cluster.workers.size} worker(s)…`);
+			log(
+				`\nScenario ${spec.name}: ${spec.conversations} conversations, ${cluster.workers.size} worker(s)…`,
+			);
 			const result = await runScenario({ cluster, api, sandbox, postgres, credentials, log }, spec);
 			results.push(result);
 			printScenario(result);
 		}
 	} finally {
 		await cluster?.stop().catch(() => undefined);
-		await Promise.all([postgres?.stop(), redis?.stop(), sandbox?.close()].map((stopping) => stopping?.catch(() => undefined)));
+		await Promise.all(
+			[postgres?.stop(), redis?.stop(), sandbox?.close()].map((stopping) =>
+				stopping?.catch(() => undefined),
+			),
+		);
 		if (args.keep) log(`Logs kept in ${root}`);
 		else await rm(root, { recursive: true, force: true });
 	}
@@ -190,24 +245,38 @@ async function main(): Promise<number> {
 	const failed = results.filter((result) => !result.passed);
 	log(
 		`\n${results.length - failed.length} passed, ${failed.length} failed (scenarios; ${seconds(report.durationMs)} in all). ` +
-			(wholeRun ? 'bench/scale-results.json and BENCHMARKS.md written.' : 'A partial run: bench/scale-results.json and BENCHMARKS.md left as they were.'),
+			(wholeRun
+				? 'bench/scale-results.json and BENCHMARKS.md written.'
+				: 'A partial run: bench/scale-results.json and BENCHMARKS.md left as they were.'),
 	);
 	return failed.length ? 1 : 0;
 }
 
 /** Both credentials against the sandbox, their rate windows time-scaled as the sandbox's are. */
-async function createCredentials(api: Awaited<ReturnType<typeof ownerSession>>, sandboxUrl: string): Promise<Record<VelentsCredentialType, CredentialEntity>> {
+async function createCredentials(
+	api: Awaited<ReturnType<typeof ownerSession>>,
+	sandboxUrl: string,
+): Promise<Record<VelentsCredentialType, CredentialEntity>> {
 	const windowSeconds = 60 / TIME_SCALE;
 	return {
 		velentsAgentApi: await api.createCredential({
 			name: EXAMPLE_CREDENTIAL_NAMES.velentsAgentApi,
 			type: 'velentsAgentApi',
-			data: { token: DEFAULT_AGENT_TOKEN, baseUrl: sandboxUrl, rateLimitWindowSeconds: windowSeconds, webhookSecret: DEFAULT_WEBHOOK_SECRET },
+			data: {
+				token: DEFAULT_AGENT_TOKEN,
+				baseUrl: sandboxUrl,
+				rateLimitWindowSeconds: windowSeconds,
+				webhookSecret: DEFAULT_WEBHOOK_SECRET,
+			},
 		}),
 		velentsSupportApi: await api.createCredential({
 			name: EXAMPLE_CREDENTIAL_NAMES.velentsSupportApi,
 			type: 'velentsSupportApi',
-			data: { token: DEFAULT_SUPPORT_TOKEN, baseUrl: sandboxUrl, rateLimitWindowSeconds: windowSeconds },
+			data: {
+				token: DEFAULT_SUPPORT_TOKEN,
+				baseUrl: sandboxUrl,
+				rateLimitWindowSeconds: windowSeconds,
+			},
 		}),
 	};
 }

@@ -26,40 +26,88 @@ const DATABASE = 'n8n';
 const USER = 'postgres';
 const READY_TIMEOUT_MS = 60_000;
 
-export async function startPostgres(options: { log: (line: string) => void; port?: number }): Promise<Postgres> {
+export async function startPostgres(options: {
+	log: (line: string) => void;
+	port?: number;
+}): Promise<Postgres> {
 	let bin = postgresBinDir();
 	if (!bin) {
 		await aptInstall('postgresql', options.log);
 		bin = postgresBinDir();
-		if (!bin) throw new Error('PostgreSQL was installed, but no /usr/lib/postgresql/<version>/bin/postgres was found.');
+		if (!bin)
+			throw new Error(
+				'PostgreSQL was installed, but no /usr/lib/postgresql/<version>/bin/postgres was found.',
+			);
 	}
 	const asOwner = ownerCommand();
 	const root = mkdtempSync(path.join(os.tmpdir(), 'velents-scale-pg-'));
 	const dataDir = path.join(root, 'data');
 	if (isRoot()) chownSync(root, ...postgresIds());
 
-	await run(...asOwner(path.join(bin, 'initdb'), ['-D', dataDir, '-U', USER, '--auth=trust', '--encoding=UTF8', '--no-sync']), {
-		timeoutMs: 120_000,
-	});
+	await run(
+		...asOwner(path.join(bin, 'initdb'), [
+			'-D',
+			dataDir,
+			'-U',
+			USER,
+			'--auth=trust',
+			'--encoding=UTF8',
+			'--no-sync',
+		]),
+		{
+			timeoutMs: 120_000,
+		},
+	);
 	const port = options.port ?? (await findFreePort(55432));
 	const [command, args] = asOwner(path.join(bin, 'postgres'), [
-		'-D', dataDir,
-		'-p', String(port),
-		'-k', root,
-		'-c', 'listen_addresses=127.0.0.1',
-		'-c', 'fsync=off',
-		'-c', 'synchronous_commit=off',
-		'-c', 'full_page_writes=off',
-		'-c', 'max_connections=200',
+		'-D',
+		dataDir,
+		'-p',
+		String(port),
+		'-k',
+		root,
+		'-c',
+		'listen_addresses=127.0.0.1',
+		'-c',
+		'fsync=off',
+		'-c',
+		'synchronous_commit=off',
+		'-c',
+		'full_page_writes=off',
+		'-c',
+		'max_connections=200',
 	]);
 	// SIGINT is PostgreSQL's fast shutdown.
 	const server = spawnDaemon(command, args, { stopSignal: 'SIGINT', graceMs: 15_000 });
 
 	const psql = path.join(bin, 'psql');
 	const query = async (sql: string, database = DATABASE): Promise<string[][]> => {
-		const result = await run(psql, ['-h', '127.0.0.1', '-p', String(port), '-U', USER, '-d', database, '-X', '-q', '-A', '-t', '-F', '\t', '-v', 'ON_ERROR_STOP=1', '-c', sql], {
-			timeoutMs: 60_000,
-		});
+		const result = await run(
+			psql,
+			[
+				'-h',
+				'127.0.0.1',
+				'-p',
+				String(port),
+				'-U',
+				USER,
+				'-d',
+				database,
+				'-X',
+				'-q',
+				'-A',
+				'-t',
+				'-F',
+				'\t',
+				'-v',
+				'ON_ERROR_STOP=1',
+				'-c',
+				sql,
+			],
+			{
+				timeoutMs: 60_000,
+			},
+		);
 		return result.stdout
 			.split('\n')
 			.filter((line) => line !== '')
@@ -78,7 +126,9 @@ export async function startPostgres(options: { log: (line: string) => void; port
 		} catch (error) {
 			if (Date.now() > deadline) {
 				await stop();
-				throw new Error(`PostgreSQL did not start within ${READY_TIMEOUT_MS / 1000} s: ${error instanceof Error ? error.message : String(error)}`);
+				throw new Error(
+					`PostgreSQL did not start within ${READY_TIMEOUT_MS / 1000} s: ${error instanceof Error ? error.message : String(error)}`,
+				);
 			}
 			await sleep(250);
 		}
@@ -99,7 +149,10 @@ function postgresIds(): [number, number] {
 	const entry = readFileSync('/etc/passwd', 'utf8')
 		.split('\n')
 		.find((line) => line.startsWith(`${USER}:`));
-	if (!entry) throw new Error(`There is no "${USER}" user to run PostgreSQL as (Debian's postgresql package creates it).`);
+	if (!entry)
+		throw new Error(
+			`There is no "${USER}" user to run PostgreSQL as (Debian's postgresql package creates it).`,
+		);
 	const [, , userId, groupId] = entry.split(':');
 	return [Number(userId), Number(groupId)];
 }

@@ -11,24 +11,44 @@ export interface Redis {
 
 const READY_TIMEOUT_MS = 30_000;
 
-export async function startRedis(options: { log: (line: string) => void; port?: number }): Promise<Redis> {
+export async function startRedis(options: {
+	log: (line: string) => void;
+	port?: number;
+}): Promise<Redis> {
 	let binary = onPath('redis-server');
 	if (!binary) {
 		await aptInstall('redis-server', options.log);
 		binary = onPath('redis-server') ?? '/usr/bin/redis-server';
 	}
 	const port = options.port ?? (await findFreePort(56379));
-	const server = spawnDaemon(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], {
-		stopSignal: 'SIGTERM',
-		graceMs: 10_000,
-	});
+	const server = spawnDaemon(
+		binary,
+		[
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--protected-mode',
+			'no',
+		],
+		{
+			stopSignal: 'SIGTERM',
+			graceMs: 10_000,
+		},
+	);
 	const stop = (): Promise<void> => server.stop();
 
 	const deadline = Date.now() + READY_TIMEOUT_MS;
 	while (!(await answersPing(port))) {
 		if (Date.now() > deadline) {
 			await stop();
-			throw new Error(`Redis did not answer PING on port ${port} within ${READY_TIMEOUT_MS / 1000} s.`);
+			throw new Error(
+				`Redis did not answer PING on port ${port} within ${READY_TIMEOUT_MS / 1000} s.`,
+			);
 		}
 		await sleep(200);
 	}

@@ -32,7 +32,9 @@ const END = '<!-- scale-test:end -->';
 export function printScenario(result: ScenarioResult): void {
 	const lines = [
 		`Scenario ${result.name}: ${result.passed ? 'PASSED' : 'FAILED'}`,
-		...result.checks.map((check) => `  ${check.passed ? 'ok  ' : 'FAIL'} ${check.check}: ${check.detail}`),
+		...result.checks.map(
+			(check) => `  ${check.passed ? 'ok  ' : 'FAIL'} ${check.check}: ${check.detail}`,
+		),
 		`  figures: ${result.deliveries.perSecond} events/s through the webhook processor; ${result.timing.followUpsPerSecond} follow-ups/s ` +
 			`(${seconds(result.timing.followUpSpanMs)} from the first event to the last follow-up${result.timing.rateLimitFloorMs === null ? '' : `; the Support limit alone needs ${seconds(result.timing.rateLimitFloorMs)}`}); Batch run ${seconds(result.timing.batchMs)}`,
 	];
@@ -62,7 +64,8 @@ export function withScaleSection(report: string, section: string): string {
 	const start = report.indexOf(START);
 	const end = report.indexOf(END);
 	const block = `${START}\n${section.trim()}\n${END}`;
-	if (start >= 0 && end > start) return `${report.slice(0, start)}${block}${report.slice(end + END.length)}`;
+	if (start >= 0 && end > start)
+		return `${report.slice(0, start)}${block}${report.slice(end + END.length)}`;
 	return `${report.trimEnd()}\n\n${block}\n`;
 }
 
@@ -74,7 +77,9 @@ export function renderScaleSection(results: ScaleResults): string {
 		return a && b ? `${round(pick(a) / pick(b), 2)}×` : '—';
 	};
 	const rows = results.scenarios.map((result) => {
-		const fault = result.fault ? `${result.fault.kind === 'kill' ? 'SIGKILL' : 'SIGTERM'} worker-1 at ${Math.round(result.fault.atTicketsFraction * 100)}% of tickets` : '—';
+		const fault = result.fault
+			? `${result.fault.kind === 'kill' ? 'SIGKILL' : 'SIGTERM'} worker-1 at ${Math.round(result.fault.atTicketsFraction * 100)}% of tickets`
+			: '—';
 		return `| ${result.name} | ${result.workers} | ${result.redeliverRatio ? `${result.redeliverRatio * 100}%` : '—'} | ${fault} | ${result.deliveries.total} (${result.deliveries.redelivered} again) | ${result.deliveries.failed} | ${result.deliveries.ignoredDuplicates} / ${result.deliveries.redeliveriesStarted} | ${result.deliveries.onEndedStarted} | ${result.executions.retried} | ${result.tickets.total} / ${result.tickets.exactlyOnce} | ${result.confirmations.exactlyOnce} | ${result.support.rateLimited} / ${result.support.failedOnRateLimit} | ${result.deliveries.perSecond} | ${result.timing.followUpsPerSecond} | ${result.passed ? 'passed' : '**failed**'} |`;
 	});
 	const conversations = results.scenarios[0]?.conversations ?? 0;

@@ -15,7 +15,13 @@ import { AGENT_PATHS, SUPPORT_PATHS } from '../../nodes/shared/contract';
 import type { Sandbox, SandboxConfigPatch } from '../../sandbox/server';
 import type { CredentialEntity, N8nApi } from '../n8n/api';
 import type { VelentsCredentialType, WorkflowFile } from '../n8n/examples';
-import { MANUAL_TRIGGER_NAME, followUpTrigger, prepareExample, productionWebhookUrl, readExample } from '../n8n/examples';
+import {
+	MANUAL_TRIGGER_NAME,
+	followUpTrigger,
+	prepareExample,
+	productionWebhookUrl,
+	readExample,
+} from '../n8n/examples';
 import { waitForWebhook } from '../n8n/playground';
 import { sleep } from '../n8n/process';
 import type { QueueCluster } from './cluster';
@@ -145,7 +151,12 @@ export interface ScenarioResult {
 		rateLimitFloorMs: number | null;
 	};
 	/** What happened around the fault. */
-	faultReport: { at: string; runningInCluster: number; workerDownMs: number; restartMs: number } | null;
+	faultReport: {
+		at: string;
+		runningInCluster: number;
+		workerDownMs: number;
+		restartMs: number;
+	} | null;
 	/** Every check, with its outcome. */
 	checks: Array<{ check: string; passed: boolean; detail: string }>;
 	passed: boolean;
@@ -157,7 +168,10 @@ const MIN_RUNNING_AT_FAULT = 4;
 const STALLED_ERROR = 'failed to be processed too many times';
 const DRAIN_TIMEOUT_MS = 15 * 60_000;
 
-export async function runScenario(env: ScenarioEnvironment, spec: ScenarioSpec): Promise<ScenarioResult> {
+export async function runScenario(
+	env: ScenarioEnvironment,
+	spec: ScenarioSpec,
+): Promise<ScenarioResult> {
 	const { api, sandbox, postgres, log } = env;
 	const supportLimit = spec.supportLimit ?? SUPPORT_LIMIT_PER_WINDOW;
 	sandbox.reset();
@@ -171,33 +185,53 @@ export async function runScenario(env: ScenarioEnvironment, spec: ScenarioSpec):
 		deliveryTimeoutMs: 30_000,
 	});
 	if (spec.supportLatencyMs) {
-		sandbox.injectFault({ path: '/Company/*', latencyMs: spec.supportLatencyMs, count: 10 * spec.conversations });
+		sandbox.injectFault({
+			path: '/Company/*',
+			latencyMs: spec.supportLatencyMs,
+			count: 10 * spec.conversations,
+		});
 	}
 
 	// A new follow-up workflow per scenario: nothing carries over from the scenario before.
 	const followUp = await createFollowUp(env, spec.name);
-	const campaign = await api.createWorkflow(campaignWorkflow(await readExample('campaign'), env, spec, followUp.url));
+	const campaign = await api.createWorkflow(
+		campaignWorkflow(await readExample('campaign'), env, spec, followUp.url),
+	);
 	log(`  ${spec.name}: follow-up workflow ${followUp.id} live at ${followUp.url}`);
 
 	const started = Date.now();
 	const batchExecutionId = await api.runManually(campaign.id, MANUAL_TRIGGER_NAME);
 	const batchExecution = await api.waitForExecution(batchExecutionId, 5 * 60_000);
-	if (batchExecution.status !== 'success') throw new Error(`${spec.name}: the Batch run ended ${batchExecution.status}.`);
+	if (batchExecution.status !== 'success')
+		throw new Error(`${spec.name}: the Batch run ended ${batchExecution.status}.`);
 	const batchMs = elapsed(batchExecution.startedAt, batchExecution.stoppedAt);
-	log(`  ${spec.name}: Batch run done in ${batchMs} ms (${sandbox.state.batches.length} Batch calls)`);
+	log(
+		`  ${spec.name}: Batch run done in ${batchMs} ms (${sandbox.state.batches.length} Batch calls)`,
+	);
 
 	let faultReport: ScenarioResult['faultReport'] = null;
 	if (spec.fault) faultReport = await injectFault(env, spec, followUp.id);
 
 	await sandbox.waitForIdle(DRAIN_TIMEOUT_MS);
 	const deliveries = sandbox.state.deliveries;
-	const onEndedStarted = deliveries.filter((delivery) => delivery.event_type === 'onEnded' && startedExecution(delivery.response_body)).length;
-	log(`  ${spec.name}: ${deliveries.length} deliveries done after ${Date.now() - started} ms; waiting for ${onEndedStarted} follow-ups`);
+	const onEndedStarted = deliveries.filter(
+		(delivery) => delivery.event_type === 'onEnded' && startedExecution(delivery.response_body),
+	).length;
+	log(
+		`  ${spec.name}: ${deliveries.length} deliveries done after ${Date.now() - started} ms; waiting for ${onEndedStarted} follow-ups`,
+	);
 
 	await waitForExecutions(postgres, followUp.id, onEndedStarted, 'webhook');
 	// What an operator does with executions that failed or crashed with their worker: Retry.
-	const toRetry = await executionIds(postgres, followUp.id, "mode = 'webhook' AND status IN ('error', 'crashed')");
-	for (const id of toRetry) await api.retryExecution(id).catch((error: unknown) => log(`  retry of ${id} failed: ${String(error)}`));
+	const toRetry = await executionIds(
+		postgres,
+		followUp.id,
+		"mode = 'webhook' AND status IN ('error', 'crashed')",
+	);
+	for (const id of toRetry)
+		await api
+			.retryExecution(id)
+			.catch((error: unknown) => log(`  retry of ${id} failed: ${String(error)}`));
 	if (toRetry.length) {
 		log(`  ${spec.name}: retried ${toRetry.length} failed or crashed executions`);
 		await waitForExecutions(postgres, followUp.id, toRetry.length, 'retry');
@@ -214,8 +248,14 @@ export async function runScenario(env: ScenarioEnvironment, spec: ScenarioSpec):
 
 // ---------------------------------------------------------------- workflows
 
-async function createFollowUp(env: ScenarioEnvironment, name: string): Promise<{ id: string; url: string }> {
-	const example = prepareExample(await readExample('followUp'), { credentials: env.credentials, webhookBaseUrl: env.cluster.webhook.webhookBaseUrl });
+async function createFollowUp(
+	env: ScenarioEnvironment,
+	name: string,
+): Promise<{ id: string; url: string }> {
+	const example = prepareExample(await readExample('followUp'), {
+		credentials: env.credentials,
+		webhookBaseUrl: env.cluster.webhook.webhookBaseUrl,
+	});
 	const webhookId = randomUUID();
 	const workflow: WorkflowFile = {
 		...example,
@@ -224,14 +264,25 @@ async function createFollowUp(env: ScenarioEnvironment, name: string): Promise<{
 	};
 	const created = await env.api.createWorkflow(workflow);
 	await env.api.activateWorkflow(created.id, created.versionId);
-	const url = productionWebhookUrl(env.cluster.webhook.webhookBaseUrl, followUpTrigger(workflow).webhookId);
+	const url = productionWebhookUrl(
+		env.cluster.webhook.webhookBaseUrl,
+		followUpTrigger(workflow).webhookId,
+	);
 	await waitForWebhook(url, 60_000);
 	return { id: created.id, url };
 }
 
 /** Example 3 with N distinct customers and its webhook link set to the follow-up's Production URL. */
-function campaignWorkflow(example: WorkflowFile, env: ScenarioEnvironment, spec: ScenarioSpec, followUpUrl: string): WorkflowFile {
-	const prepared = prepareExample(example, { credentials: env.credentials, webhookBaseUrl: env.cluster.webhook.webhookBaseUrl });
+function campaignWorkflow(
+	example: WorkflowFile,
+	env: ScenarioEnvironment,
+	spec: ScenarioSpec,
+	followUpUrl: string,
+): WorkflowFile {
+	const prepared = prepareExample(example, {
+		credentials: env.credentials,
+		webhookBaseUrl: env.cluster.webhook.webhookBaseUrl,
+	});
 	const rows = Array.from({ length: spec.conversations }, (_, index) => ({
 		phone: `+9665${String(10_000_000 + index).padStart(8, '0')}`,
 		company_name: 'Acme Store',
@@ -241,9 +292,20 @@ function campaignWorkflow(example: WorkflowFile, env: ScenarioEnvironment, spec:
 		...prepared,
 		name: `Scale ${spec.name}: campaign of ${spec.conversations}`,
 		nodes: prepared.nodes.map((node) => {
-			if (node.type === 'n8n-nodes-base.set') return { ...node, parameters: { ...node.parameters, jsonOutput: JSON.stringify({ rows }) } };
+			if (node.type === 'n8n-nodes-base.set')
+				return {
+					...node,
+					parameters: { ...node.parameters, jsonOutput: JSON.stringify({ rows }) },
+				};
 			if (node.type === 'n8n-nodes-velents.velentsAgent') {
-				return { ...node, parameters: { ...node.parameters, batchName: `Scale ${spec.name}`, webhook: { link: followUpUrl } } };
+				return {
+					...node,
+					parameters: {
+						...node.parameters,
+						batchName: `Scale ${spec.name}`,
+						webhook: { link: followUpUrl },
+					},
+				};
 			}
 			return node;
 		}),
@@ -252,25 +314,38 @@ function campaignWorkflow(example: WorkflowFile, env: ScenarioEnvironment, spec:
 
 // ---------------------------------------------------------------- the fault
 
-async function injectFault(env: ScenarioEnvironment, spec: ScenarioSpec, followUpId: string): Promise<NonNullable<ScenarioResult['faultReport']>> {
+async function injectFault(
+	env: ScenarioEnvironment,
+	spec: ScenarioSpec,
+	followUpId: string,
+): Promise<NonNullable<ScenarioResult['faultReport']>> {
 	const fault = spec.fault as NonNullable<ScenarioSpec['fault']>;
 	const { sandbox, cluster, postgres, log } = env;
 	const target = Math.ceil(spec.conversations * fault.atTicketsFraction);
 	const deadline = Date.now() + DRAIN_TIMEOUT_MS;
 	while (sandbox.state.tickets.size < target) {
-		if (Date.now() > deadline) throw new Error(`${spec.name}: ${target} tickets never existed (${sandbox.state.tickets.size}).`);
+		if (Date.now() > deadline)
+			throw new Error(
+				`${spec.name}: ${target} tickets never existed (${sandbox.state.tickets.size}).`,
+			);
 		await sleep(100);
 	}
 	// The fault lands while follow-ups are running (for at most a few seconds more of waiting).
 	let running = await executionIds(postgres, followUpId, "status = 'running'");
-	for (const waitUntil = Date.now() + 5000; running.length < MIN_RUNNING_AT_FAULT && Date.now() < waitUntil; ) {
+	for (
+		const waitUntil = Date.now() + 5000;
+		running.length < MIN_RUNNING_AT_FAULT && Date.now() < waitUntil;
+
+	) {
 		await sleep(100);
 		running = await executionIds(postgres, followUpId, "status = 'running'");
 	}
 	const worker = cluster.workers.get('worker-1');
 	if (!worker) throw new Error('No worker-1 to stop.');
 	const at = `${sandbox.state.tickets.size} of ${spec.conversations} tickets`;
-	log(`  ${spec.name}: ${fault.kind === 'kill' ? 'killing (SIGKILL)' : 'stopping (SIGTERM)'} worker-1 at ${at}, ${running.length} executions running in the cluster`);
+	log(
+		`  ${spec.name}: ${fault.kind === 'kill' ? 'killing (SIGKILL)' : 'stopping (SIGTERM)'} worker-1 at ${at}, ${running.length} executions running in the cluster`,
+	);
 	const downStarted = Date.now();
 	if (fault.kind === 'kill') await worker.kill();
 	else await worker.stop();
@@ -280,7 +355,9 @@ async function injectFault(env: ScenarioEnvironment, spec: ScenarioSpec, followU
 	await cluster.startWorker('worker-1');
 	const restartMs = Date.now() - restartStarted;
 	const workerDownMs = restartStarted - downStarted;
-	log(`  ${spec.name}: worker-1 ${fault.kind === 'kill' ? 'killed' : `stopped in ${stoppedMs} ms`}, down ${workerDownMs} ms, ready again after ${restartMs} ms`);
+	log(
+		`  ${spec.name}: worker-1 ${fault.kind === 'kill' ? 'killed' : `stopped in ${stoppedMs} ms`}, down ${workerDownMs} ms, ready again after ${restartMs} ms`,
+	);
 	return { at, runningInCluster: running.length, workerDownMs, restartMs };
 }
 
@@ -290,12 +367,22 @@ function sqlText(value: string): string {
 	return `'${value.replace(/'/g, "''")}'`;
 }
 
-async function executionIds(postgres: Postgres, workflowId: string, where: string): Promise<string[]> {
-	const rows = await postgres.query(`SELECT id FROM execution_entity WHERE "workflowId" = ${sqlText(workflowId)} AND ${where} ORDER BY id`);
+async function executionIds(
+	postgres: Postgres,
+	workflowId: string,
+	where: string,
+): Promise<string[]> {
+	const rows = await postgres.query(
+		`SELECT id FROM execution_entity WHERE "workflowId" = ${sqlText(workflowId)} AND ${where} ORDER BY id`,
+	);
 	return rows.map(([id]) => id);
 }
 
-async function statusCounts(postgres: Postgres, workflowId: string, mode: string): Promise<Record<string, number>> {
+async function statusCounts(
+	postgres: Postgres,
+	workflowId: string,
+	mode: string,
+): Promise<Record<string, number>> {
 	const rows = await postgres.query(
 		`SELECT status, count(*) FROM execution_entity WHERE "workflowId" = ${sqlText(workflowId)} AND mode = ${sqlText(mode)} GROUP BY status`,
 	);
@@ -303,7 +390,12 @@ async function statusCounts(postgres: Postgres, workflowId: string, mode: string
 }
 
 /** Until `count` executions of `mode` exist and all have finished (a killed worker's fail within minutes). */
-async function waitForExecutions(postgres: Postgres, workflowId: string, count: number, mode: string): Promise<void> {
+async function waitForExecutions(
+	postgres: Postgres,
+	workflowId: string,
+	count: number,
+	mode: string,
+): Promise<void> {
 	const deadline = Date.now() + DRAIN_TIMEOUT_MS;
 	for (;;) {
 		const counts = await statusCounts(postgres, workflowId, mode);
@@ -312,7 +404,10 @@ async function waitForExecutions(postgres: Postgres, workflowId: string, count: 
 			.filter(([status]) => FINAL_STATUSES.has(status))
 			.reduce((sum, [, value]) => sum + value, 0);
 		if (total >= count && finished === total) return;
-		if (Date.now() > deadline) throw new Error(`Executions (${mode}) of ${workflowId} not finished: ${JSON.stringify(counts)}, expected ${count}.`);
+		if (Date.now() > deadline)
+			throw new Error(
+				`Executions (${mode}) of ${workflowId} not finished: ${JSON.stringify(counts)}, expected ${count}.`,
+			);
 		await sleep(1000);
 	}
 }
@@ -320,7 +415,9 @@ async function waitForExecutions(postgres: Postgres, workflowId: string, count: 
 // ---------------------------------------------------------------- figures and checks
 
 /** The trigger's answer to a delivery: `{received, ignored?}`, or null when it is not that. */
-function triggerAnswer(responseBody: string | null): { received?: unknown; ignored?: unknown } | null {
+function triggerAnswer(
+	responseBody: string | null,
+): { received?: unknown; ignored?: unknown } | null {
 	try {
 		const body: unknown = JSON.parse(responseBody ?? '');
 		return typeof body === 'object' && body !== null ? body : null;
@@ -352,23 +449,49 @@ function tally<T>(values: Iterable<T>): Map<T, number> {
 async function measure(
 	env: ScenarioEnvironment,
 	spec: ScenarioSpec,
-	run: { followUpId: string; batchMs: number; onEndedStarted: number; retried: number; faultReport: ScenarioResult['faultReport'] },
+	run: {
+		followUpId: string;
+		batchMs: number;
+		onEndedStarted: number;
+		retried: number;
+		faultReport: ScenarioResult['faultReport'];
+	},
 ): Promise<ScenarioResult> {
 	const { sandbox, postgres, cluster } = env;
 	const { deliveries, requests } = sandbox.state;
 	const conversationIds = [...sandbox.state.agentConversations.keys()];
 
-	const accepted2xx = deliveries.filter((delivery) => delivery.status !== null && delivery.status >= 200 && delivery.status < 300);
+	const accepted2xx = deliveries.filter(
+		(delivery) => delivery.status !== null && delivery.status >= 200 && delivery.status < 300,
+	);
 	const firstPost = Math.min(...deliveries.map((delivery) => delivery.started_ms));
-	const lastPostEnd = Math.max(...deliveries.map((delivery) => delivery.started_ms + delivery.duration_ms));
+	const lastPostEnd = Math.max(
+		...deliveries.map((delivery) => delivery.started_ms + delivery.duration_ms),
+	);
 
 	const tickets = [...sandbox.state.tickets.values()].map((stored) => stored.ticket);
-	const ticketsPerConversation = tally(tickets.map((ticket) => Number((ticket.metadata as { velents_conversation_id?: unknown } | undefined)?.velents_conversation_id)));
+	const ticketsPerConversation = tally(
+		tickets.map((ticket) =>
+			Number(
+				(ticket.metadata as { velents_conversation_id?: unknown } | undefined)
+					?.velents_conversation_id,
+			),
+		),
+	);
 	const ticketCounts = conversationIds.map((id) => ticketsPerConversation.get(id) ?? 0);
 
-	const sends = requests.filter((request) => request.method === 'POST' && /\/Send$/.test(request.path) && request.status !== null && request.status < 300);
+	const sends = requests.filter(
+		(request) =>
+			request.method === 'POST' &&
+			/\/Send$/.test(request.path) &&
+			request.status !== null &&
+			request.status < 300,
+	);
 	const sendsPerConversation = tally(sends.map((request) => request.path));
-	const confirmationCounts = tickets.map((ticket) => sendsPerConversation.get(SUPPORT_PATHS.sendMessage(String(ticket.conversation_id))) ?? 0);
+	const confirmationCounts = tickets.map(
+		(ticket) =>
+			sendsPerConversation.get(SUPPORT_PATHS.sendMessage(String(ticket.conversation_id))) ?? 0,
+	);
 
 	const supportRequests = requests.filter((request) => request.path.startsWith('/Company/'));
 	const windowMs = (WINDOW_SECONDS * 1000) / TIME_SCALE;
@@ -405,9 +528,15 @@ async function measure(
 			redelivered: deliveries.filter((delivery) => delivery.duplicate).length,
 			accepted2xx: accepted2xx.length,
 			failed: deliveries.length - accepted2xx.length,
-			redeliveredOnEnded: deliveries.filter((delivery) => delivery.duplicate && delivery.event_type === 'onEnded').length,
-			ignoredDuplicates: deliveries.filter((delivery) => ignoredAs(delivery.response_body) === 'duplicate').length,
-			redeliveriesStarted: deliveries.filter((delivery) => delivery.duplicate && startedExecution(delivery.response_body)).length,
+			redeliveredOnEnded: deliveries.filter(
+				(delivery) => delivery.duplicate && delivery.event_type === 'onEnded',
+			).length,
+			ignoredDuplicates: deliveries.filter(
+				(delivery) => ignoredAs(delivery.response_body) === 'duplicate',
+			).length,
+			redeliveriesStarted: deliveries.filter(
+				(delivery) => delivery.duplicate && startedExecution(delivery.response_body),
+			).length,
 			onEndedStarted: run.onEndedStarted,
 			perSecond: round((deliveries.length / (lastPostEnd - firstPost)) * 1000, 1),
 		},
@@ -430,7 +559,9 @@ async function measure(
 			missing: confirmationCounts.filter((count) => count === 0).length,
 			duplicated: confirmationCounts.filter((count) => count > 1).length,
 		},
-		incompleteFollowUps: ticketCounts.filter((count) => count === 0).length + confirmationCounts.filter((count) => count === 0).length,
+		incompleteFollowUps:
+			ticketCounts.filter((count) => count === 0).length +
+			confirmationCounts.filter((count) => count === 0).length,
 		support: {
 			requests: supportRequests.length,
 			rateLimited: supportRequests.filter((request) => request.status === 429).length,
@@ -440,11 +571,20 @@ async function measure(
 			batchMs: run.batchMs,
 			followUpSpanMs,
 			followUpsPerSecond: round((spec.conversations / followUpSpanMs) * 1000, 2),
-			rateLimitFloorMs: spec.supportLimit === undefined ? Math.round(((2 * spec.conversations) / SUPPORT_LIMIT_PER_WINDOW - 1) * windowMs) : null,
+			rateLimitFloorMs:
+				spec.supportLimit === undefined
+					? Math.round(((2 * spec.conversations) / SUPPORT_LIMIT_PER_WINDOW - 1) * windowMs)
+					: null,
 		},
 		faultReport: run.faultReport,
 	};
-	const checks = scenarioChecks(result, spec, conversationIds.length, sandbox.state.batches.length, requests.filter((request) => request.path === AGENT_PATHS.batch).length);
+	const checks = scenarioChecks(
+		result,
+		spec,
+		conversationIds.length,
+		sandbox.state.batches.length,
+		requests.filter((request) => request.path === AGENT_PATHS.batch).length,
+	);
 	return { ...result, checks, passed: checks.every((check) => check.passed) };
 }
 
@@ -465,9 +605,17 @@ export function scenarioChecks(
 			.filter(([status]) => status !== 'success')
 			.reduce((sum, [, count]) => sum + count, 0) - lost;
 	const but = lost ? ` (all but the ${lost} that n8n failed with the killed worker)` : '';
-	const check = (name: string, passed: boolean, detail: string) => ({ check: name, passed, detail });
+	const check = (name: string, passed: boolean, detail: string) => ({
+		check: name,
+		passed,
+		detail,
+	});
 	return [
-		check('one Batch run dispatched every conversation', dispatched === n && batchRequests === batches, `${dispatched} conversations in ${batches} Batch calls`),
+		check(
+			'one Batch run dispatched every conversation',
+			dispatched === n && batchRequests === batches,
+			`${dispatched} conversations in ${batches} Batch calls`,
+		),
 		check(
 			`every event delivered and answered 2xx (≥ ${n * EVENTS_PER_CONVERSATION} events)`,
 			result.deliveries.total === expectedEvents && result.deliveries.failed === 0,
@@ -475,10 +623,15 @@ export function scenarioChecks(
 		),
 		check(
 			'no redelivered event started an execution',
-			result.deliveries.redeliveriesStarted === 0 && result.deliveries.ignoredDuplicates === result.deliveries.redeliveredOnEnded,
+			result.deliveries.redeliveriesStarted === 0 &&
+				result.deliveries.ignoredDuplicates === result.deliveries.redeliveredOnEnded,
 			`${result.deliveries.redelivered} redelivered, ${result.deliveries.redeliveredOnEnded} of them onEnded: ${result.deliveries.ignoredDuplicates} answered "ignored: duplicate", ${result.deliveries.redeliveriesStarted} started an execution`,
 		),
-		check('one follow-up execution started per conversation', result.deliveries.onEndedStarted === n, `${result.deliveries.onEndedStarted} onEnded events started an execution`),
+		check(
+			'one follow-up execution started per conversation',
+			result.deliveries.onEndedStarted === n,
+			`${result.deliveries.onEndedStarted} onEnded events started an execution`,
+		),
 		check(
 			`exactly one successful follow-up per conversation${but}`,
 			result.executions.succeeded === n - lost && otherFailures === 0,
@@ -487,7 +640,10 @@ export function scenarioChecks(
 		check(
 			`exactly one ticket and one confirmation per conversation${but}`,
 			// A killed execution may have sent its requests before it died: at most `lost` are incomplete.
-			result.tickets.duplicated === 0 && result.confirmations.duplicated === 0 && result.incompleteFollowUps <= lost && result.tickets.exactlyOnce === n - result.tickets.missing,
+			result.tickets.duplicated === 0 &&
+				result.confirmations.duplicated === 0 &&
+				result.incompleteFollowUps <= lost &&
+				result.tickets.exactlyOnce === n - result.tickets.missing,
 			`${result.tickets.total} tickets (${result.tickets.missing} conversations without, ${result.tickets.duplicated} with more than one); ${result.confirmations.total} confirmations (${result.confirmations.missing} tickets without, ${result.confirmations.duplicated} with more than one)`,
 		),
 		check(

@@ -10,7 +10,12 @@ import type { AddressInfo } from 'node:net';
 
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { DEFAULT_AGENT_TOKEN, DEFAULT_WEBHOOK_SECRET, startSandbox, type Sandbox } from '../../sandbox/server';
+import {
+	DEFAULT_AGENT_TOKEN,
+	DEFAULT_WEBHOOK_SECRET,
+	startSandbox,
+	type Sandbox,
+} from '../../sandbox/server';
 import { forwardedSecretHeaders } from '../../nodes/shared/webhookSecret';
 import { items, linearWorkflow, runFlow, type Step } from '../helpers/workflows';
 
@@ -29,7 +34,10 @@ const receiver = http.createServer((request, response) => {
 	const chunks: Buffer[] = [];
 	request.on('data', (chunk: Buffer) => chunks.push(chunk));
 	request.on('end', () => {
-		received.push({ headers: request.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as IDataObject });
+		received.push({
+			headers: request.headers,
+			body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as IDataObject,
+		});
 		response.writeHead(200, { 'content-type': 'application/json' });
 		response.end('{"ok":true}');
 	});
@@ -51,10 +59,19 @@ beforeEach(() => {
 });
 
 const agentCredentials = (webhookSecret = '') => ({
-	velentsAgentApi: { token: DEFAULT_AGENT_TOKEN, baseUrl: sandbox.url, rateLimitWindowSeconds: 60, webhookSecret },
+	velentsAgentApi: {
+		token: DEFAULT_AGENT_TOKEN,
+		baseUrl: sandbox.url,
+		rateLimitWindowSeconds: 60,
+		webhookSecret,
+	},
 });
 
-const agentStep = (name: string, parameters: Step['parameters'], onError?: Step['onError']): Step => ({
+const agentStep = (
+	name: string,
+	parameters: Step['parameters'],
+	onError?: Step['onError'],
+): Step => ({
 	name,
 	type: AGENT,
 	parameters,
@@ -88,7 +105,10 @@ describe('Dispatch', () => {
 				channelId: 2,
 				phone: '={{ $json.phone }}',
 				variablesInput: 'mapper',
-				variables: mapperValue({ company_name: '={{ $json.company }}', order_id: '={{ $json.order_id }}' }),
+				variables: mapperValue({
+					company_name: '={{ $json.company }}',
+					order_id: '={{ $json.order_id }}',
+				}),
 				webhook: {
 					link: receiverUrl,
 					headers: { header: [{ name: 'X-Flow', value: 'orders' }] },
@@ -118,7 +138,11 @@ describe('Dispatch', () => {
 		const output = result.outputOf('Call Customer');
 		expect(output).toEqual([
 			{
-				json: expect.objectContaining({ id: dispatch.conversation.id, phone: '+201145803442', status: 'queued' }),
+				json: expect.objectContaining({
+					id: dispatch.conversation.id,
+					phone: '+201145803442',
+					status: 'queued',
+				}),
 				pairedItem: { item: 0 },
 			},
 		]);
@@ -135,7 +159,11 @@ describe('Dispatch', () => {
 			expect(event.headers['x-flow']).toBe('orders');
 			expect(event.body).toMatchObject({
 				crm_id: 'A-17',
-				conversation: { id: dispatch.conversation.id, phone: '+201145803442', values: { company_name: 'شركة أكمي' } },
+				conversation: {
+					id: dispatch.conversation.id,
+					phone: '+201145803442',
+					values: { company_name: 'شركة أكمي' },
+				},
 			});
 		}
 	});
@@ -159,7 +187,9 @@ describe('Dispatch', () => {
 		expect(result.error?.message).toBe(
 			'Item 1: Phone "0114 580 3442" is not a phone number in international form, such as +201145803442',
 		);
-		expect(sandbox.dispatches().map((record) => record.conversation.values)).toEqual([{ order_id: 'A' }]);
+		expect(sandbox.dispatches().map((record) => record.conversation.values)).toEqual([
+			{ order_id: 'A' },
+		]);
 	});
 });
 
@@ -174,10 +204,19 @@ describe('Dispatch requests that may have reached Velents', () => {
 		});
 
 	it('a 500 after Velents acted is not repeated: one conversation, and the error says so', async () => {
-		sandbox.injectFault({ method: 'POST', path: '/Integration/Agent/Dispatch', status: 500, afterProcessing: true });
+		sandbox.injectFault({
+			method: 'POST',
+			path: '/Integration/Agent/Dispatch',
+			status: 500,
+			afterProcessing: true,
+		});
 		const result = await runFlow(linearWorkflow(dispatchStep()), agentCredentials());
-		expect(result.error?.message).toBe('Velents failed (500) while trying to dispatch a conversation; it was not repeated');
-		expect(sandbox.requests({ method: 'POST', path: '/Integration/Agent/Dispatch' })).toHaveLength(1);
+		expect(result.error?.message).toBe(
+			'Velents failed (500) while trying to dispatch a conversation; it was not repeated',
+		);
+		expect(sandbox.requests({ method: 'POST', path: '/Integration/Agent/Dispatch' })).toHaveLength(
+			1,
+		);
 		expect(sandbox.dispatches()).toHaveLength(1);
 	});
 
@@ -185,7 +224,11 @@ describe('Dispatch requests that may have reached Velents', () => {
 		sandbox.injectFault({ method: 'POST', path: '/Integration/Agent/Dispatch', status: 429 });
 		const result = await runFlow(linearWorkflow(dispatchStep()), agentCredentials());
 		expect(result.error).toBeUndefined();
-		expect(sandbox.requests({ method: 'POST', path: '/Integration/Agent/Dispatch' }).map((request) => request.status)).toEqual([429, 201]);
+		expect(
+			sandbox
+				.requests({ method: 'POST', path: '/Integration/Agent/Dispatch' })
+				.map((request) => request.status),
+		).toEqual([429, 201]);
 		expect(sandbox.dispatches()).toHaveLength(1);
 	});
 });
@@ -207,7 +250,10 @@ describe('Batch', () => {
 		);
 
 	it('2,500 rows in 5 calls of 500; every output item paired with its row and naming its call', async () => {
-		const rows = Array.from({ length: 2500 }, (_, index) => ({ phone: phoneOf(index), order_id: `O-${index}` }));
+		const rows = Array.from({ length: 2500 }, (_, index) => ({
+			phone: phoneOf(index),
+			order_id: `O-${index}`,
+		}));
 		const result = await runFlow(linearWorkflow(batchStep()), agentCredentials(), items(...rows));
 
 		expect(result.error).toBeUndefined();
@@ -215,7 +261,9 @@ describe('Batch', () => {
 		const batches = sandbox.batches();
 		expect(batches.map((batch) => batch.rows_count)).toEqual([500, 500, 500, 500, 500]);
 		expect(batches.map((batch) => batch.name)).toEqual(
-			[1, 2, 3, 4, 5].map((call) => expect.stringMatching(new RegExp(`^n8n Harness workflow .+ \\(${call}/5\\)$`))),
+			[1, 2, 3, 4, 5].map((call) =>
+				expect.stringMatching(new RegExp(`^n8n Harness workflow .+ \\(${call}/5\\)$`)),
+			),
 		);
 		const sentPhones = batches.flatMap((batch) => batch.rows.map((row) => row.phone));
 		expect(sentPhones).toEqual(rows.map((row) => row.phone));
@@ -226,7 +274,11 @@ describe('Batch', () => {
 			expect(item.pairedItem).toEqual({ item: index });
 			const batch = item.json.batch as IDataObject;
 			const call = Math.floor(index / 500);
-			expect([batch.call, batch.rowInCall, batch.id]).toEqual([call + 1, index % 500, batches[call].id]);
+			expect([batch.call, batch.rowInCall, batch.id]).toEqual([
+				call + 1,
+				index % 500,
+				batches[call].id,
+			]);
 			// The row the sandbox stored at that place is this item's.
 			expect(batches[call].rows[index % 500].phone).toBe(item.json.phone);
 		});
@@ -234,21 +286,46 @@ describe('Batch', () => {
 
 	it('parameters that only name a field of the item, read straight from it, give the rows n8n’s evaluation gives', async () => {
 		const rows = [
-			{ phone: '00 20 114-580-3442', 'mobile number': '+966 50 000 0001', order_id: 'A', company: 'شركة أكمي' },
-			{ phone: '+20 114 580 3443', 'mobile number': '(+966) 500000002', order_id: 7, company: 'acme' },
+			{
+				phone: '00 20 114-580-3442',
+				'mobile number': '+966 50 000 0001',
+				order_id: 'A',
+				company: 'شركة أكمي',
+			},
+			{
+				phone: '+20 114 580 3443',
+				'mobile number': '(+966) 500000002',
+				order_id: 7,
+				company: 'acme',
+			},
 		];
 		const sentWith = async (phone: string, orderId: string, company: string) => {
 			sandbox.reset();
 			const variables = mapperValue({ company_name: company, order_id: orderId, source: 'n8n' });
-			const result = await runFlow(linearWorkflow(batchStep({ phone, variables })), agentCredentials(), items(...rows));
+			const result = await runFlow(
+				linearWorkflow(batchStep({ phone, variables })),
+				agentCredentials(),
+				items(...rows),
+			);
 			expect(result.error).toBeUndefined();
 			return sandbox.batches().flatMap((batch) => batch.rows);
 		};
 		// The first of each pair is read from the items; the second is evaluated by n8n's expression engine.
-		const direct = await sentWith('={{ $json.phone }}', '={{ $json.order_id }}', '={{ $json["company"] }}');
-		const evaluated = await sentWith('={{ $json.phone ?? "" }}', '={{ $json.order_id ?? "" }}', '={{ $json.company ?? "" }}');
+		const direct = await sentWith(
+			'={{ $json.phone }}',
+			'={{ $json.order_id }}',
+			'={{ $json["company"] }}',
+		);
+		const evaluated = await sentWith(
+			'={{ $json.phone ?? "" }}',
+			'={{ $json.order_id ?? "" }}',
+			'={{ $json.company ?? "" }}',
+		);
 		expect(direct).toEqual(evaluated);
-		expect(direct[1]).toMatchObject({ phone: '+201145803443', values: { company_name: 'acme', order_id: 7, source: 'n8n' } });
+		expect(direct[1]).toMatchObject({
+			phone: '+201145803443',
+			values: { company_name: 'acme', order_id: 7, source: 'n8n' },
+		});
 		expect(await sentWith('={{ $json["mobile number"] }}', 'x', 'y')).toEqual(
 			await sentWith('={{ $json["mobile number"] + "" }}', 'x', 'y'),
 		);
@@ -268,15 +345,27 @@ describe('Batch', () => {
 		const result = await runFlow(
 			workflow,
 			agentCredentials(),
-			items({ phone: phoneOf(0), company_name: 'شركة أكمي', order_id: 'O-0', internal_note: 'not a variable' }),
+			items({
+				phone: phoneOf(0),
+				company_name: 'شركة أكمي',
+				order_id: 'O-0',
+				internal_note: 'not a variable',
+			}),
 		);
 		expect(result.error).toBeUndefined();
-		expect(sandbox.batches()[0].rows[0].values).toEqual({ company_name: 'شركة أكمي', order_id: 'O-0' });
+		expect(sandbox.batches()[0].rows[0].values).toEqual({
+			company_name: 'شركة أكمي',
+			order_id: 'O-0',
+		});
 	});
 
 	it('rows with different variable keys are sent with the same keys in the same order', async () => {
 		const workflow = linearWorkflow(
-			batchStep({ variablesInput: 'json', variablesJson: '={{ JSON.stringify($json.vars) }}', rowsPerCall: 2 }),
+			batchStep({
+				variablesInput: 'json',
+				variablesJson: '={{ JSON.stringify($json.vars) }}',
+				rowsPerCall: 2,
+			}),
 		);
 		const result = await runFlow(
 			workflow,
@@ -295,14 +384,22 @@ describe('Batch', () => {
 			{ order_id: '2', company_name: 'النور', city: '' },
 			{ order_id: '', company_name: '', city: 'جدة' },
 		]);
-		expect(sent.map((values) => Object.keys(values).join())).toEqual(Array(3).fill('order_id,company_name,city'));
+		expect(sent.map((values) => Object.keys(values).join())).toEqual(
+			Array(3).fill('order_id,company_name,city'),
+		);
 	});
 
 	/** The second Batch call answers 422 (a fault armed once the first one is answered). */
 	const failSecondBatchCall = (body?: unknown) => {
 		const arm = (record: { method: string; path: string }) => {
 			if (record.method !== 'POST' || record.path !== '/Integration/Agent/Batch') return;
-			sandbox.injectFault({ method: 'POST', path: '/Integration/Agent/Batch', status: 422, count: 1, body });
+			sandbox.injectFault({
+				method: 'POST',
+				path: '/Integration/Agent/Batch',
+				status: 422,
+				count: 1,
+				body,
+			});
 			sandbox.events.off('request', arm);
 		};
 		sandbox.events.on('request', arm);
@@ -319,17 +416,25 @@ describe('Batch', () => {
 	it('bad phones without Continue On Fail: one error names every bad row, nothing is sent', async () => {
 		const result = await runFlow(linearWorkflow(batchStep()), agentCredentials(), withBadPhones());
 		expect(result.status).toBe('error');
-		expect(result.error?.message).toMatch(/^2 of 4 rows cannot be sent, so no batch was sent: item 1: Phone "12345".*; item 3: Phone "n\/a"/);
+		expect(result.error?.message).toMatch(
+			/^2 of 4 rows cannot be sent, so no batch was sent: item 1: Phone "12345".*; item 3: Phone "n\/a"/,
+		);
 		expect(sandbox.requests({ method: 'POST' })).toHaveLength(0);
 	});
 
 	it('bad phones with Continue On Fail: paired error items, the good rows are sent', async () => {
-		const result = await runFlow(linearWorkflow(batchStep({}, 'continueRegularOutput')), agentCredentials(), withBadPhones());
+		const result = await runFlow(
+			linearWorkflow(batchStep({}, 'continueRegularOutput')),
+			agentCredentials(),
+			withBadPhones(),
+		);
 		expect(result.error).toBeUndefined();
 		expect(sandbox.batches()).toHaveLength(1);
 		expect(sandbox.batches()[0].rows.map((row) => row.values.order_id)).toEqual(['A', 'C']);
 		const output = result.outputOf('Batch Call');
-		expect(output.map((item) => [item.pairedItem, item.json.error ? 'error' : item.json.sent])).toEqual([
+		expect(
+			output.map((item) => [item.pairedItem, item.json.error ? 'error' : item.json.sent]),
+		).toEqual([
 			[{ item: 0 }, true],
 			[{ item: 1 }, 'error'],
 			[{ item: 2 }, true],
@@ -340,30 +445,54 @@ describe('Batch', () => {
 		);
 	});
 
-	it("bad phones with an error output: the bad rows leave by the error output, paired", async () => {
-		const result = await runFlow(linearWorkflow(batchStep({}, 'continueErrorOutput')), agentCredentials(), withBadPhones());
+	it('bad phones with an error output: the bad rows leave by the error output, paired', async () => {
+		const result = await runFlow(
+			linearWorkflow(batchStep({}, 'continueErrorOutput')),
+			agentCredentials(),
+			withBadPhones(),
+		);
 		expect(result.error).toBeUndefined();
-		expect(result.outputOf('Batch Call', 0).map((item) => [item.pairedItem, item.json.phone])).toEqual([
+		expect(
+			result.outputOf('Batch Call', 0).map((item) => [item.pairedItem, item.json.phone]),
+		).toEqual([
 			[{ item: 0 }, phoneOf(0)],
 			[{ item: 2 }, phoneOf(2)],
 		]);
 		// n8n merges the input item's fields into an error item.
 		expect(result.outputOf('Batch Call', 1)).toEqual([
 			{
-				json: { phone: '12345', order_id: 'B', error: expect.stringMatching(/^Item 1: Phone "12345"/) },
+				json: {
+					phone: '12345',
+					order_id: 'B',
+					error: expect.stringMatching(/^Item 1: Phone "12345"/),
+				},
 				pairedItem: { item: 1 },
 			},
 			{
-				json: { phone: 'n/a', order_id: 'D', error: expect.stringMatching(/^Item 3: Phone "n\/a"/) },
+				json: {
+					phone: 'n/a',
+					order_id: 'D',
+					error: expect.stringMatching(/^Item 3: Phone "n\/a"/),
+				},
 				pairedItem: { item: 3 },
 			},
 		]);
 	});
 
 	it('a failing call: the run stops naming the calls already sent; they are never resent', async () => {
-		failSecondBatchCall({ message: 'The given data was invalid.', errors: { rows: ['Too many rows.'] } });
-		const rows = Array.from({ length: 6 }, (_, index) => ({ phone: phoneOf(index), order_id: `O-${index}` }));
-		const result = await runFlow(linearWorkflow(batchStep({ rowsPerCall: 2, batchName: 'June' })), agentCredentials(), items(...rows));
+		failSecondBatchCall({
+			message: 'The given data was invalid.',
+			errors: { rows: ['Too many rows.'] },
+		});
+		const rows = Array.from({ length: 6 }, (_, index) => ({
+			phone: phoneOf(index),
+			order_id: `O-${index}`,
+		}));
+		const result = await runFlow(
+			linearWorkflow(batchStep({ rowsPerCall: 2, batchName: 'June' })),
+			agentCredentials(),
+			items(...rows),
+		);
 
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toBe(
@@ -377,7 +506,10 @@ describe('Batch', () => {
 
 	it('a failing call with Continue On Fail: its rows are error items, the other calls go', async () => {
 		failSecondBatchCall();
-		const rows = Array.from({ length: 6 }, (_, index) => ({ phone: phoneOf(index), order_id: `O-${index}` }));
+		const rows = Array.from({ length: 6 }, (_, index) => ({
+			phone: phoneOf(index),
+			order_id: `O-${index}`,
+		}));
 		const result = await runFlow(
 			linearWorkflow(batchStep({ rowsPerCall: 2 }, 'continueRegularOutput')),
 			agentCredentials(),
@@ -388,7 +520,9 @@ describe('Batch', () => {
 		expect(result.outputOf('Batch Call').map((item) => item.json.error ?? item.json.sent)).toEqual([
 			true,
 			true,
-			expect.stringMatching(/^Velents rejected the data to dispatch batch call 2 of 3 \(2 rows\) \(422\)/),
+			expect.stringMatching(
+				/^Velents rejected the data to dispatch batch call 2 of 3 \(2 rows\) \(422\)/,
+			),
 			expect.stringMatching(/batch call 2 of 3/),
 			true,
 			true,
@@ -398,9 +532,15 @@ describe('Batch', () => {
 
 describe('Get Configuration', () => {
 	it("reads the sandbox agent's configuration", async () => {
-		const result = await runFlow(linearWorkflow(agentStep('Config', { operation: 'getConfiguration' })), agentCredentials());
+		const result = await runFlow(
+			linearWorkflow(agentStep('Config', { operation: 'getConfiguration' })),
+			agentCredentials(),
+		);
 		expect(result.outputOf('Config')).toEqual([
-			{ json: expect.objectContaining({ values: ['company_name', 'order_id'] }), pairedItem: { item: 0 } },
+			{
+				json: expect.objectContaining({ values: ['company_name', 'order_id'] }),
+				pairedItem: { item: 0 },
+			},
 		]);
 	});
 });

@@ -5,7 +5,12 @@ import { alignValues } from '../../nodes/VelentsAgent/actions/batch.operation';
 import { VelentsAgent } from '../../nodes/VelentsAgent/VelentsAgent.node';
 import { forwardedSecretHeaders } from '../../nodes/shared/webhookSecret';
 import { unprocessable, velentsLike } from './fixtures';
-import type { HttpHandler, MockContextOptions, ParameterValue, RecordedRequest } from '../helpers/mockContext';
+import type {
+	HttpHandler,
+	MockContextOptions,
+	ParameterValue,
+	RecordedRequest,
+} from '../helpers/mockContext';
 import { createExecuteContext, itemsOf } from '../helpers/mockContext';
 
 interface BatchBody {
@@ -16,12 +21,15 @@ interface BatchBody {
 }
 
 /** 'sent' or 'error', per output item. */
-const outcomes = (output: INodeExecutionData[]) => output.map((item) => (item.json.error ? 'error' : item.json.sent ? 'sent' : '?'));
+const outcomes = (output: INodeExecutionData[]) =>
+	output.map((item) => (item.json.error ? 'error' : item.json.sent ? 'sent' : '?'));
 
 const phoneOf = (index: number) => `+2010${String(index).padStart(8, '0')}`;
 const fromItem = (key: string) => (_: number, item: INodeExecutionData) => item.json[key];
 
-function batchParameters(overrides: Record<string, ParameterValue> = {}): Record<string, ParameterValue> {
+function batchParameters(
+	overrides: Record<string, ParameterValue> = {},
+): Record<string, ParameterValue> {
 	return {
 		operation: 'batch',
 		channelId: 3,
@@ -39,7 +47,8 @@ function batchParameters(overrides: Record<string, ParameterValue> = {}): Record
 	};
 }
 
-const customers = (count: number) => itemsOf(count, (index) => ({ phone: phoneOf(index), order: `O-${index}` }));
+const customers = (count: number) =>
+	itemsOf(count, (index) => ({ phone: phoneOf(index), order: `O-${index}` }));
 
 async function runBatch(options: MockContextOptions = {}) {
 	const { context, recorder } = createExecuteContext({
@@ -73,13 +82,18 @@ describe('Batch', () => {
 		const { output, recorder, bodies } = await runBatch({ items: customers(2500) });
 
 		expect(recorder.requests).toHaveLength(5);
-		expect(recorder.requests.every((request) => request.url === '/Integration/Agent/Batch')).toBe(true);
+		expect(recorder.requests.every((request) => request.url === '/Integration/Agent/Batch')).toBe(
+			true,
+		);
 		expect(bodies.map((body) => body.rows.length)).toEqual([500, 500, 500, 500, 500]);
 		expect(bodies.flatMap((body) => body.rows.map((row) => row.phone))).toEqual(
 			Array.from({ length: 2500 }, (_, index) => phoneOf(index)),
 		);
 		expect(bodies.every((body) => body.channel_id === 3)).toBe(true);
-		expect(bodies[0].rows[0]).toEqual({ phone: phoneOf(0), values: { company_name: 'acme', order_id: 'O-0' } });
+		expect(bodies[0].rows[0]).toEqual({
+			phone: phoneOf(0),
+			values: { company_name: 'acme', order_id: 'O-0' },
+		});
 
 		expect(output).toHaveLength(2500);
 		output.forEach((item, index) => expect(item.pairedItem).toEqual({ item: index }));
@@ -88,7 +102,14 @@ describe('Batch', () => {
 				sent: true,
 				phone: phoneOf(1234),
 				values: { company_name: 'acme', order_id: 'O-1234' },
-				batch: { call: 3, calls: 5, rowInCall: 234, id: 103, name: expect.stringMatching(/ \(3\/5\)$/), status: 'queued' },
+				batch: {
+					call: 3,
+					calls: 5,
+					rowInCall: 234,
+					id: 103,
+					name: expect.stringMatching(/ \(3\/5\)$/),
+					status: 'queued',
+				},
 			},
 			pairedItem: { item: 1234 },
 		});
@@ -97,21 +118,33 @@ describe('Batch', () => {
 	test('default name "n8n <workflow> <ISO date>", with " (k/n)" when there are several calls', async () => {
 		const { bodies } = await runBatch({ items: customers(3), parameters: { rowsPerCall: 2 } });
 		expect(bodies.map((body) => body.name)).toEqual([
-			expect.stringMatching(/^n8n Order follow-ups \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \(1\/2\)$/),
+			expect.stringMatching(
+				/^n8n Order follow-ups \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \(1\/2\)$/,
+			),
 			expect.stringMatching(/^n8n Order follow-ups \d{4}-\d\d-\d\dT.*Z \(2\/2\)$/),
 		]);
 		expect(bodies[0].name.replace(' (1/2)', '')).toBe(bodies[1].name.replace(' (2/2)', ''));
 	});
 
 	test('a given name is used as it is for a single call', async () => {
-		const { bodies } = await runBatch({ items: customers(3), parameters: { batchName: '  June follow-ups ' } });
+		const { bodies } = await runBatch({
+			items: customers(3),
+			parameters: { batchName: '  June follow-ups ' },
+		});
 		expect(bodies.map((body) => body.name)).toEqual(['June follow-ups']);
 	});
 
 	test('node-level parameters are read once per run; phone and variables once per item', async () => {
 		const { recorder } = await runBatch({ items: customers(1000) });
 		const reads = recorder.parameterReads;
-		for (const name of ['channelId', 'batchName', 'rowsPerCall', 'webhook', 'variablesInput', 'requestSettings']) {
+		for (const name of [
+			'channelId',
+			'batchName',
+			'rowsPerCall',
+			'webhook',
+			'variablesInput',
+			'requestSettings',
+		]) {
 			expect([name, reads.get(name)]).toEqual([name, 1]);
 		}
 		expect(reads.get('phone')).toBe(1000);
@@ -124,10 +157,19 @@ describe('Batch', () => {
 		});
 
 		test('each of the agent’s variables comes from the item’s field of the same name, with no expression', async () => {
-			const items = itemsOf(2, (index) => ({ phone: phoneOf(index), order_id: `O-${index}`, company_name: 'acme', note: 'x' }));
+			const items = itemsOf(2, (index) => ({
+				phone: phoneOf(index),
+				order_id: `O-${index}`,
+				company_name: 'acme',
+				note: 'x',
+			}));
 			const { bodies, recorder } = await runBatch({
 				items,
-				parameters: autoMap([{ id: 'company_name' }, { id: 'order_id' }, { id: 'city', removed: true }]),
+				parameters: autoMap([
+					{ id: 'company_name' },
+					{ id: 'order_id' },
+					{ id: 'city', removed: true },
+				]),
 			});
 			expect(bodies[0].rows.map((row) => row.values)).toEqual([
 				{ company_name: 'acme', order_id: 'O-0' },
@@ -143,8 +185,15 @@ describe('Batch', () => {
 		});
 
 		test('a field that is an object is refused for its own item, naming the variable', async () => {
-			const items = itemsOf(2, (index) => ({ phone: phoneOf(index), order_id: index ? { nested: true } : 'O-0' }));
-			const { output } = await runBatch({ items, continueOnFail: true, parameters: autoMap([{ id: 'order_id' }]) });
+			const items = itemsOf(2, (index) => ({
+				phone: phoneOf(index),
+				order_id: index ? { nested: true } : 'O-0',
+			}));
+			const { output } = await runBatch({
+				items,
+				continueOnFail: true,
+				parameters: autoMap([{ id: 'order_id' }]),
+			});
 			expect(outcomes(output)).toEqual(['sent', 'error']);
 			expect(output[1].json.error).toContain('"order_id"');
 		});
@@ -158,7 +207,11 @@ describe('Batch', () => {
 			parameters: { rowsPerCall: 2, webhook: { link, body: { campaign: 'june' } } },
 		});
 		for (const body of bodies) {
-			expect(body.webhook).toEqual({ link, headers: forwardedSecretHeaders('s3cret'), body: { campaign: 'june' } });
+			expect(body.webhook).toEqual({
+				link,
+				headers: forwardedSecretHeaders('s3cret'),
+				body: { campaign: 'june' },
+			});
 		}
 	});
 
@@ -182,7 +235,9 @@ describe('Batch', () => {
 				{ order_id: '', company_name: '', city: '' },
 			]);
 			// The same keys in the same order in every row, across calls too.
-			expect(new Set(sent.map((values) => Object.keys(values).join(',')))).toEqual(new Set(['order_id,company_name,city']));
+			expect(new Set(sent.map((values) => Object.keys(values).join(',')))).toEqual(
+				new Set(['order_id,company_name,city']),
+			);
 			expect(output[1].json.values).toEqual({ order_id: '', company_name: 'beta', city: '' });
 		});
 
@@ -191,10 +246,17 @@ describe('Batch', () => {
 			const rows = [{ values: shaped }, { values: { b: 'x', a: 'y' } }, { values: { a: 'z' } }];
 			expect(alignValues(rows)).toEqual(['a', 'b']);
 			expect(rows[0].values).toBe(shaped);
-			expect(rows.map((row) => Object.keys(row.values))).toEqual([['a', 'b'], ['a', 'b'], ['a', 'b']]);
+			expect(rows.map((row) => Object.keys(row.values))).toEqual([
+				['a', 'b'],
+				['a', 'b'],
+				['a', 'b'],
+			]);
 			expect(rows[2].values).toEqual({ a: 'z', b: '' });
 
-			const odd = [{ values: { a: '1' } }, { values: JSON.parse('{"__proto__": "p", "a": "2"}') as Record<string, string> }];
+			const odd = [
+				{ values: { a: '1' } },
+				{ values: JSON.parse('{"__proto__": "p", "a": "2"}') as Record<string, string> },
+			];
 			expect(alignValues(odd)).toEqual(['a', '__proto__']);
 			expect(odd.map((row) => JSON.stringify(row.values))).toEqual([
 				'{"a":"1","__proto__":""}',
@@ -204,7 +266,10 @@ describe('Batch', () => {
 
 		test('10,000 rows of varied keys all end with the same keys in the same order', () => {
 			const rows = Array.from({ length: 10_000 }, (_, index) => ({
-				values: (index % 2 ? { b: String(index), a: 'x' } : { a: 'y', c: String(index) }) as Record<string, string>,
+				values: (index % 2 ? { b: String(index), a: 'x' } : { a: 'y', c: String(index) }) as Record<
+					string,
+					string
+				>,
 			}));
 			expect(alignValues(rows)).toEqual(['a', 'c', 'b']);
 			expect(rows.every((row) => Object.keys(row.values).join() === 'a,c,b')).toBe(true);
@@ -234,7 +299,9 @@ describe('Batch', () => {
 		});
 
 		test('the error lists every bad row even when there are many', async () => {
-			const items = customers(50).map((item, index) => (index % 5 === 0 ? { json: { phone: `bad-${index}` } } : item));
+			const items = customers(50).map((item, index) =>
+				index % 5 === 0 ? { json: { phone: `bad-${index}` } } : item,
+			);
 			const { error } = await batchError({ items });
 			expect(error.message).toMatch(/^10 of 50 rows cannot be sent, so no batch was sent: .*; …$/);
 			for (let index = 0; index < 50; index += 5) {
@@ -247,10 +314,15 @@ describe('Batch', () => {
 			expect(bodies).toHaveLength(1);
 			expect(bodies[0].rows.map((row) => row.phone)).toEqual(['+201145803442', '+966501234567']);
 			expect(outcomes(output)).toEqual(['sent', 'error', 'sent', 'error', 'error']);
-			expect(output.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
+			expect(output.map((item) => item.pairedItem)).toEqual(
+				[0, 1, 2, 3, 4].map((item) => ({ item })),
+			);
 			// Exactly n8n's error item, so that an error output recognises it.
 			expect(output[1]).toEqual({
-				json: { error: 'Item 1: Phone "0114580344" is not a phone number in international form, such as +201145803442' },
+				json: {
+					error:
+						'Item 1: Phone "0114580344" is not a phone number in international form, such as +201145803442',
+				},
 				pairedItem: { item: 1 },
 			});
 			expect(output[2].json.batch).toMatchObject({ call: 1, calls: 1, rowInCall: 1 });
@@ -258,7 +330,10 @@ describe('Batch', () => {
 
 		test('bad variables are reported the same way as bad phones', async () => {
 			const { output } = await runBatch({
-				items: [{ json: { phone: phoneOf(0), vars: '{"a": "1"}' } }, { json: { phone: phoneOf(1), vars: '{oops' } }],
+				items: [
+					{ json: { phone: phoneOf(0), vars: '{"a": "1"}' } },
+					{ json: { phone: phoneOf(1), vars: '{oops' } },
+				],
 				continueOnFail: true,
 				parameters: { variablesInput: 'json', variablesJson: fromItem('vars') },
 			});
@@ -282,7 +357,9 @@ describe('Batch', () => {
 			let call = 0;
 			const velents = velentsLike();
 			return (request: RecordedRequest) =>
-				request.url === '/Integration/Agent/Batch' && ++call === failing ? unprocessable() : velents(request);
+				request.url === '/Integration/Agent/Batch' && ++call === failing
+					? unprocessable()
+					: velents(request);
 		};
 
 		test('with Continue On Fail: its rows become error items and the other calls still go', async () => {
@@ -295,7 +372,10 @@ describe('Batch', () => {
 			expect(recorder.requests).toHaveLength(3);
 			expect(outcomes(output)).toEqual(['sent', 'sent', 'error', 'error', 'sent', 'sent']);
 			expect(output[2]).toEqual({
-				json: { error: 'Velents rejected the data to dispatch batch call 2 of 3 (2 rows) (422): rows: The rows field is invalid.' },
+				json: {
+					error:
+						'Velents rejected the data to dispatch batch call 2 of 3 (2 rows) (422): rows: The rows field is invalid.',
+				},
 				pairedItem: { item: 2 },
 			});
 			expect(output[3].pairedItem).toEqual({ item: 3 });
@@ -335,7 +415,9 @@ describe('Batch', () => {
 			const { output, recorder } = await runBatch({
 				items: customers(3),
 				http: (request) =>
-					++calls === 1 ? { statusCode: 429, headers: { 'retry-after': '0' }, body: {} } : velents(request),
+					++calls === 1
+						? { statusCode: 429, headers: { 'retry-after': '0' }, body: {} }
+						: velents(request),
 			});
 			expect(recorder.requests).toHaveLength(2);
 			expect(output.every((item) => item.json.sent)).toBe(true);
@@ -344,7 +426,12 @@ describe('Batch', () => {
 
 	test('Arabic values and names arrive unchanged', async () => {
 		const items = [
-			{ json: { phone: phoneOf(0), vars: { company_name: 'شركة أكمي', note: 'موعد الساعة 10 بالليل' } } },
+			{
+				json: {
+					phone: phoneOf(0),
+					vars: { company_name: 'شركة أكمي', note: 'موعد الساعة 10 بالليل' },
+				},
+			},
 			{ json: { phone: phoneOf(1), vars: { company_name: 'مؤسسة النور' } } },
 		];
 		const { bodies, output } = await runBatch({
@@ -357,23 +444,37 @@ describe('Batch', () => {
 			{ company_name: 'شركة أكمي', note: 'موعد الساعة 10 بالليل' },
 			{ company_name: 'مؤسسة النور', note: '' },
 		]);
-		expect(output[0].json.values).toEqual({ company_name: 'شركة أكمي', note: 'موعد الساعة 10 بالليل' });
+		expect(output[0].json.values).toEqual({
+			company_name: 'شركة أكمي',
+			note: 'موعد الساعة 10 بالليل',
+		});
 	});
 
 	test('an invalid channel fails the run before anything is sent, or every item under Continue On Fail', async () => {
-		const { error, recorder } = await batchError({ items: customers(2), parameters: { channelId: 'x' } });
+		const { error, recorder } = await batchError({
+			items: customers(2),
+			parameters: { channelId: 'x' },
+		});
 		expect(error.message).toBe(
 			'Item 0: Channel "x" is not a channel ID: choose a channel, such as WhatsApp (2) or Voice (3)',
 		);
 		expect(recorder.requests).toHaveLength(0);
 
-		const { output } = await runBatch({ items: customers(2), continueOnFail: true, parameters: { channelId: 'x' } });
-		expect(output).toEqual([0, 1].map((item) => ({ json: { error: error.message }, pairedItem: { item } })));
+		const { output } = await runBatch({
+			items: customers(2),
+			continueOnFail: true,
+			parameters: { channelId: 'x' },
+		});
+		expect(output).toEqual(
+			[0, 1].map((item) => ({ json: { error: error.message }, pairedItem: { item } })),
+		);
 	});
 
 	test.each([[0], [5001], [2.5]])('Rows Per Call %p is refused', async (rowsPerCall) => {
 		const { error } = await batchError({ items: customers(2), parameters: { rowsPerCall } });
-		expect(error.message).toBe(`Rows Per Call must be a whole number from 1 to 5000; it is ${rowsPerCall}`);
+		expect(error.message).toBe(
+			`Rows Per Call must be a whole number from 1 to 5000; it is ${rowsPerCall}`,
+		);
 	});
 
 	test('no input items: no call', async () => {

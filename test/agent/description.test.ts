@@ -9,7 +9,14 @@ const { description } = node;
 
 /** Names of the parameters the editor shows, with defaults filled in as n8n does. */
 const visible = (operation: string, extra: Record<string, string> = {}) => {
-	const values = NodeHelpers.getNodeParameters(description.properties, { operation, ...extra }, true, false, null, null);
+	const values = NodeHelpers.getNodeParameters(
+		description.properties,
+		{ operation, ...extra },
+		true,
+		false,
+		null,
+		null,
+	);
 	return description.properties
 		.filter((property) => NodeHelpers.displayParameter(values ?? {}, property, null, description))
 		.map((property) => property.name);
@@ -29,29 +36,53 @@ describe('Velents Agent description', () => {
 	});
 
 	test('the three operations, sorted, each with an action, all routed', () => {
-		const selector = description.properties.find((property) => property.name === 'operation') as INodeProperties;
+		const selector = description.properties.find(
+			(property) => property.name === 'operation',
+		) as INodeProperties;
 		const options = selector.options as INodePropertyOptions[];
-		expect(options.map((option) => option.name)).toEqual(['Batch', 'Dispatch', 'Get Configuration']);
+		expect(options.map((option) => option.name)).toEqual([
+			'Batch',
+			'Dispatch',
+			'Get Configuration',
+		]);
 		expect(options.every((option) => option.action && option.description)).toBe(true);
-		expect(Object.keys(operations.default).sort()).toEqual(options.map((option) => String(option.value)).sort());
+		expect(Object.keys(operations.default).sort()).toEqual(
+			options.map((option) => String(option.value)).sort(),
+		);
 		expect('allItems' in operations.default.batch).toBe(true);
 		expect('perItem' in operations.default.dispatch).toBe(true);
 	});
 
 	test('each operation shows its own parameters', () => {
 		expect(visible('dispatch')).toEqual([
-			'operation', 'channelId', 'phone', 'variablesInput', 'variables', 'webhook', 'requestSettings',
+			'operation',
+			'channelId',
+			'phone',
+			'variablesInput',
+			'variables',
+			'webhook',
+			'requestSettings',
 		]);
 		expect(visible('dispatch', { variablesInput: 'json' })).toContain('variablesJson');
 		expect(visible('dispatch', { variablesInput: 'json' })).not.toContain('variables');
 		expect(visible('batch')).toEqual([
-			'operation', 'channelId', 'phone', 'variablesInput', 'variables', 'batchName', 'rowsPerCall', 'webhook', 'requestSettings',
+			'operation',
+			'channelId',
+			'phone',
+			'variablesInput',
+			'variables',
+			'batchName',
+			'rowsPerCall',
+			'webhook',
+			'requestSettings',
 		]);
 		expect(visible('getConfiguration')).toEqual(['operation', 'requestSettings']);
 	});
 
 	test('variables: a resource mapper of the agent variables, added field by field', () => {
-		const mapper = description.properties.find((property) => property.name === 'variables') as INodeProperties;
+		const mapper = description.properties.find(
+			(property) => property.name === 'variables',
+		) as INodeProperties;
 		expect(mapper.type).toBe('resourceMapper');
 		expect(mapper.typeOptions?.resourceMapper).toMatchObject({
 			resourceMapperMethod: 'getVariables',
@@ -63,7 +94,19 @@ describe('Velents Agent description', () => {
 	});
 
 	test('parameter defaults resolve', () => {
-		const parameters = NodeHelpers.getNodeParameters(description.properties, { operation: 'batch' }, true, false, null, null);
-		expect(parameters).toMatchObject({ operation: 'batch', rowsPerCall: 500, batchName: '', variablesInput: 'mapper' });
+		const parameters = NodeHelpers.getNodeParameters(
+			description.properties,
+			{ operation: 'batch' },
+			true,
+			false,
+			null,
+			null,
+		);
+		expect(parameters).toMatchObject({
+			operation: 'batch',
+			rowsPerCall: 500,
+			batchName: '',
+			variablesInput: 'mapper',
+		});
 	});
 });

@@ -14,9 +14,15 @@ interface DispatchBody {
 	webhook?: { link: string; headers?: Record<string, string>; body?: Record<string, unknown> };
 }
 
-const mapped = (value: Record<string, unknown>) => ({ mappingMode: 'defineBelow', value, schema: [] });
+const mapped = (value: Record<string, unknown>) => ({
+	mappingMode: 'defineBelow',
+	value,
+	schema: [],
+});
 
-function dispatchParameters(overrides: Record<string, ParameterValue> = {}): Record<string, ParameterValue> {
+function dispatchParameters(
+	overrides: Record<string, ParameterValue> = {},
+): Record<string, ParameterValue> {
 	return {
 		operation: 'dispatch',
 		channelId: 2,
@@ -29,7 +35,9 @@ function dispatchParameters(overrides: Record<string, ParameterValue> = {}): Rec
 	};
 }
 
-async function runDispatch(options: MockContextOptions & { parameters?: Record<string, ParameterValue> } = {}) {
+async function runDispatch(
+	options: MockContextOptions & { parameters?: Record<string, ParameterValue> } = {},
+) {
 	const { context, recorder } = createExecuteContext({
 		http: velentsLike(),
 		...options,
@@ -40,7 +48,9 @@ async function runDispatch(options: MockContextOptions & { parameters?: Record<s
 	return { output: output[0], recorder, bodies };
 }
 
-async function dispatchError(options: MockContextOptions & { parameters?: Record<string, ParameterValue> }) {
+async function dispatchError(
+	options: MockContextOptions & { parameters?: Record<string, ParameterValue> },
+) {
 	try {
 		await runDispatch(options);
 	} catch (error) {
@@ -103,10 +113,13 @@ describe('Dispatch', () => {
 		expect(bodies[0].channel_id).toBe(3);
 	});
 
-	test.each([[''], ['voice'], [0], [-2], [2.5]])('channel %p is refused before any request', async (channelId) => {
-		const error = await dispatchError({ parameters: { channelId } });
-		expect(error.message).toMatch(/^Item 0: Channel /);
-	});
+	test.each([[''], ['voice'], [0], [-2], [2.5]])(
+		'channel %p is refused before any request',
+		async (channelId) => {
+			const error = await dispatchError({ parameters: { channelId } });
+			expect(error.message).toMatch(/^Item 0: Channel /);
+		},
+	);
 
 	describe('phone normalisation', () => {
 		test.each([
@@ -140,7 +153,9 @@ describe('Dispatch', () => {
 				http: velentsLike(),
 				parameters: dispatchParameters({ phone: input }),
 			});
-			const error = await new VelentsAgent().execute.call(context).catch((caught: unknown) => caught);
+			const error = await new VelentsAgent().execute
+				.call(context)
+				.catch((caught: unknown) => caught);
 			expect(error).toBeInstanceOf(NodeOperationError);
 			expect((error as NodeOperationError).message).toBe(
 				`Item 0: Phone "${String(input ?? '')}" is not a phone number in international form, such as +201145803442`,
@@ -150,7 +165,11 @@ describe('Dispatch', () => {
 		});
 
 		test('with Continue On Fail, a bad phone is an error item and the other items are sent', async () => {
-			const items = [{ json: { phone: '+201145803442' } }, { json: { phone: '12' } }, { json: { phone: '+966501234567' } }];
+			const items = [
+				{ json: { phone: '+201145803442' } },
+				{ json: { phone: '12' } },
+				{ json: { phone: '+966501234567' } },
+			];
 			const { output, recorder } = await runDispatch({
 				items,
 				continueOnFail: true,
@@ -158,43 +177,68 @@ describe('Dispatch', () => {
 			});
 			expect(recorder.requests).toHaveLength(2);
 			expect(output[1]).toEqual({
-				json: { error: 'Item 1: Phone "12" is not a phone number in international form, such as +201145803442' },
+				json: {
+					error:
+						'Item 1: Phone "12" is not a phone number in international form, such as +201145803442',
+				},
 				pairedItem: { item: 1 },
 			});
-			expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+			expect(output.map((item) => item.pairedItem)).toEqual([
+				{ item: 0 },
+				{ item: 1 },
+				{ item: 2 },
+			]);
 		});
 	});
 
 	describe('variables', () => {
 		test('Map Each Variable: the mapper values; empty ones sent as empty text', async () => {
 			const { bodies } = await runDispatch({
-				parameters: { variables: mapped({ company_name: 'acme', order_id: 1212, vip: true, note: null }) },
+				parameters: {
+					variables: mapped({ company_name: 'acme', order_id: 1212, vip: true, note: null }),
+				},
 			});
-			expect(bodies[0].values).toEqual({ company_name: 'acme', order_id: 1212, vip: true, note: '' });
+			expect(bodies[0].values).toEqual({
+				company_name: 'acme',
+				order_id: 1212,
+				vip: true,
+				note: '',
+			});
 		});
 
 		test('a variable named "__proto__" stays a variable', async () => {
 			const { bodies } = await runDispatch({
-				parameters: { variablesInput: 'json', variablesJson: '{"__proto__": "x", "order_id": "1"}' },
+				parameters: {
+					variablesInput: 'json',
+					variablesJson: '{"__proto__": "x", "order_id": "1"}',
+				},
 			});
 			expect(JSON.stringify(bodies[0].values)).toBe('{"__proto__":"x","order_id":"1"}');
 		});
 
 		test('Map Each Variable with nothing mapped sends an empty object', async () => {
-			const { bodies } = await runDispatch({ parameters: { variables: { mappingMode: 'defineBelow', value: null } } });
+			const { bodies } = await runDispatch({
+				parameters: { variables: { mappingMode: 'defineBelow', value: null } },
+			});
 			expect(bodies[0].values).toEqual({});
 		});
 
 		test('JSON: an object from an expression', async () => {
 			const { bodies } = await runDispatch({
-				parameters: { variablesInput: 'json', variablesJson: { company_name: 'acme', order_id: '1212' } },
+				parameters: {
+					variablesInput: 'json',
+					variablesJson: { company_name: 'acme', order_id: '1212' },
+				},
 			});
 			expect(bodies[0].values).toEqual({ company_name: 'acme', order_id: '1212' });
 		});
 
 		test('JSON: text holding an object', async () => {
 			const { bodies } = await runDispatch({
-				parameters: { variablesInput: 'json', variablesJson: '{"order_id": "1212", "total": 99.5}' },
+				parameters: {
+					variablesInput: 'json',
+					variablesJson: '{"order_id": "1212", "total": 99.5}',
+				},
 			});
 			expect(bodies[0].values).toEqual({ order_id: '1212', total: 99.5 });
 		});
@@ -212,8 +256,14 @@ describe('Dispatch', () => {
 		});
 
 		test('Arabic and other UTF-8 text arrives unchanged', async () => {
-			const values = { company_name: 'شركة أكمي', greeting: 'مرحبا! أنا مساعد acme…', emoji: '✅ 日本語' };
-			const { bodies, output } = await runDispatch({ parameters: { variablesInput: 'json', variablesJson: JSON.stringify(values) } });
+			const values = {
+				company_name: 'شركة أكمي',
+				greeting: 'مرحبا! أنا مساعد acme…',
+				emoji: '✅ 日本語',
+			};
+			const { bodies, output } = await runDispatch({
+				parameters: { variablesInput: 'json', variablesJson: JSON.stringify(values) },
+			});
 			expect(bodies[0].values).toEqual(values);
 			expect(JSON.stringify(bodies[0])).toContain('شركة أكمي');
 			expect(output[0].json.values).toEqual(values);
@@ -240,7 +290,11 @@ describe('Dispatch', () => {
 					},
 				},
 			});
-			expect(bodies[0].webhook).toEqual({ link, headers: { 'X-Source': 'n8n' }, body: { crm_id: 'A-17' } });
+			expect(bodies[0].webhook).toEqual({
+				link,
+				headers: { 'X-Source': 'n8n' },
+				body: { crm_id: 'A-17' },
+			});
 		});
 
 		test("the credential's webhook secret is sent as the forwarded secret header, and wins over a user header", async () => {
@@ -266,7 +320,10 @@ describe('Dispatch', () => {
 		});
 
 		test('the secret alone makes the headers object', async () => {
-			const { bodies } = await runDispatch({ credentials: { webhookSecret: 's3cret' }, parameters: { webhook: { link } } });
+			const { bodies } = await runDispatch({
+				credentials: { webhookSecret: 's3cret' },
+				parameters: { webhook: { link } },
+			});
 			expect(bodies[0].webhook).toEqual({ link, headers: { [FORWARDED_SECRET_HEADER]: 's3cret' } });
 		});
 
@@ -274,13 +331,18 @@ describe('Dispatch', () => {
 			const error = await dispatchError({
 				parameters: { webhook: { headers: { header: [{ name: 'X-Source', value: 'n8n' }] } } },
 			});
-			expect(error.message).toBe('Item 0: Webhook Link is empty, but webhook headers or body fields are set');
+			expect(error.message).toBe(
+				'Item 0: Webhook Link is empty, but webhook headers or body fields are set',
+			);
 		});
 
-		test.each([['n8n.example.com/webhook'], ['ftp://example.com/x'], ['https://']])('link %p is refused', async (bad) => {
-			const error = await dispatchError({ parameters: { webhook: { link: bad } } });
-			expect(error.message).toBe(`Item 0: Webhook Link "${bad}" is not an http(s) URL`);
-		});
+		test.each([['n8n.example.com/webhook'], ['ftp://example.com/x'], ['https://']])(
+			'link %p is refused',
+			async (bad) => {
+				const error = await dispatchError({ parameters: { webhook: { link: bad } } });
+				expect(error.message).toBe(`Item 0: Webhook Link "${bad}" is not an http(s) URL`);
+			},
+		);
 	});
 
 	describe('requests that may have reached Velents', () => {
@@ -289,9 +351,13 @@ describe('Dispatch', () => {
 				http: velentsLike({ dispatch: () => ({ statusCode: 500, body: { message: 'boom' } }) }),
 				parameters: dispatchParameters(),
 			});
-			const error = (await new VelentsAgent().execute.call(context).catch((caught: unknown) => caught)) as Error;
+			const error = (await new VelentsAgent().execute
+				.call(context)
+				.catch((caught: unknown) => caught)) as Error;
 			expect(recorder.requests).toHaveLength(1);
-			expect(error.message).toBe('Velents failed (500) while trying to dispatch a conversation; it was not repeated');
+			expect(error.message).toBe(
+				'Velents failed (500) while trying to dispatch a conversation; it was not repeated',
+			);
 		});
 
 		test('a 429 waits and is retried (rejected before processing)', async () => {
@@ -300,7 +366,11 @@ describe('Dispatch', () => {
 				http: velentsLike({
 					dispatch: () =>
 						++calls === 1
-							? { statusCode: 429, headers: { 'retry-after': '0' }, body: { message: 'Too Many Attempts.' } }
+							? {
+									statusCode: 429,
+									headers: { 'retry-after': '0' },
+									body: { message: 'Too Many Attempts.' },
+								}
 							: { statusCode: 201, body: { data: { id: 9, status: 'queued' } } },
 				}),
 			});

@@ -15,12 +15,16 @@ export const configuration: AgentConfiguration = {
 };
 
 /** Answers like Velents: configuration, dispatch (the conversation) and batch (the batch, numbered). */
-export function velentsLike(overrides: Partial<Record<'configuration' | 'dispatch' | 'batch', HttpHandler>> = {}): HttpHandler {
+export function velentsLike(
+	overrides: Partial<Record<'configuration' | 'dispatch' | 'batch', HttpHandler>> = {},
+): HttpHandler {
 	let batchId = 100;
 	let conversationId = 1;
 	return async (request: RecordedRequest): Promise<MockResponse> => {
 		if (request.url === '/Integration/Agent' && request.method === 'GET') {
-			return overrides.configuration ? await overrides.configuration(request) : { body: { data: configuration } };
+			return overrides.configuration
+				? await overrides.configuration(request)
+				: { body: { data: configuration } };
 		}
 		if (request.url === '/Integration/Agent/Dispatch') {
 			if (overrides.dispatch) return await overrides.dispatch(request);
@@ -28,14 +32,25 @@ export function velentsLike(overrides: Partial<Record<'configuration' | 'dispatc
 			return {
 				statusCode: 201,
 				body: {
-					data: { id: conversationId++, phone: body.phone, status: 'queued', values: body.values, created_at: '2026-06-07 10:00:00' },
+					data: {
+						id: conversationId++,
+						phone: body.phone,
+						status: 'queued',
+						values: body.values,
+						created_at: '2026-06-07 10:00:00',
+					},
 				},
 			};
 		}
 		if (request.url === '/Integration/Agent/Batch') {
 			if (overrides.batch) return await overrides.batch(request);
 			const body = request.body as { name: string; rows: unknown[] };
-			return { statusCode: 201, body: { data: { id: ++batchId, name: body.name, rows_count: body.rows.length, status: 'queued' } } };
+			return {
+				statusCode: 201,
+				body: {
+					data: { id: ++batchId, name: body.name, rows_count: body.rows.length, status: 'queued' },
+				},
+			};
 		}
 		return { statusCode: 404, body: { message: 'Not found' } };
 	};

@@ -40,7 +40,10 @@ describe('Get Configuration', () => {
 		});
 		const [output] = await new VelentsAgent().execute.call(context);
 		expect(output).toEqual([
-			{ json: { error: 'Velents rejected the token of the "Velents Agent API" credential (401)' }, pairedItem: { item: 0 } },
+			{
+				json: { error: 'Velents rejected the token of the "Velents Agent API" credential (401)' },
+				pairedItem: { item: 0 },
+			},
 		]);
 	});
 });

@@ -6,7 +6,8 @@ import { configuration, velentsLike } from './fixtures';
 import type { MockResponse } from '../helpers/mockContext';
 import { createLoadOptionsContext } from '../helpers/mockContext';
 
-const answering = (response: MockResponse) => createLoadOptionsContext({ http: velentsLike({ configuration: () => response }) });
+const answering = (response: MockResponse) =>
+	createLoadOptionsContext({ http: velentsLike({ configuration: () => response }) });
 
 describe('Channel load options', () => {
 	test("the agent configuration's channels, sorted by name, valued by id", async () => {
@@ -15,21 +16,41 @@ describe('Channel load options', () => {
 			{ name: 'Voice', value: 3, description: 'Channel 3 of this agent' },
 			{ name: 'WhatsApp', value: 2, description: 'Channel 2 of this agent' },
 		]);
-		expect(recorder.requests).toEqual([expect.objectContaining({ method: 'GET', url: '/Integration/Agent' })]);
+		expect(recorder.requests).toEqual([
+			expect.objectContaining({ method: 'GET', url: '/Integration/Agent' }),
+		]);
 	});
 
 	test('an unnamed channel is named by its id; channels without a usable id are left out', async () => {
 		const { context } = answering({
-			body: { data: { ...configuration, channels: [{ id: 7, name: '' }, { id: 'x', name: 'Broken' }] } },
+			body: {
+				data: {
+					...configuration,
+					channels: [
+						{ id: 7, name: '' },
+						{ id: 'x', name: 'Broken' },
+					],
+				},
+			},
 		});
-		expect(await getChannels.call(context)).toEqual([{ name: 'Channel 7', value: 7, description: 'Channel 7 of this agent' }]);
+		expect(await getChannels.call(context)).toEqual([
+			{ name: 'Channel 7', value: 7, description: 'Channel 7 of this agent' },
+		]);
 	});
 
 	test('falls back to the known channels when the configuration lists none, and says so', async () => {
 		const { context } = answering({ body: { data: { ...configuration, channels: [] } } });
 		expect(await getChannels.call(context)).toEqual([
-			{ name: 'WhatsApp', value: 2, description: 'Channel 2. Default list, because the agent configuration lists no channels.' },
-			{ name: 'Voice', value: 3, description: 'Channel 3. Default list, because the agent configuration lists no channels.' },
+			{
+				name: 'WhatsApp',
+				value: 2,
+				description: 'Channel 2. Default list, because the agent configuration lists no channels.',
+			},
+			{
+				name: 'Voice',
+				value: 3,
+				description: 'Channel 3. Default list, because the agent configuration lists no channels.',
+			},
 		]);
 	});
 
@@ -56,14 +77,35 @@ describe('Variables resource mapper', () => {
 		const { context } = createLoadOptionsContext({ http: velentsLike() });
 		const { fields } = await getVariables.call(context);
 		expect(fields).toEqual([
-			{ id: 'company_name', displayName: 'company_name', required: false, defaultMatch: false, canBeUsedToMatch: false, display: true, type: 'string' },
-			{ id: 'order_id', displayName: 'order_id', required: false, defaultMatch: false, canBeUsedToMatch: false, display: true, type: 'string' },
+			{
+				id: 'company_name',
+				displayName: 'company_name',
+				required: false,
+				defaultMatch: false,
+				canBeUsedToMatch: false,
+				display: true,
+				type: 'string',
+			},
+			{
+				id: 'order_id',
+				displayName: 'order_id',
+				required: false,
+				defaultMatch: false,
+				canBeUsedToMatch: false,
+				display: true,
+				type: 'string',
+			},
 		]);
 	});
 
 	test('blank and repeated names are skipped; Arabic names kept', async () => {
-		const { context } = answering({ body: { data: { ...configuration, values: ['اسم_العميل', '', 'order_id', 'order_id', 5] } } });
-		expect((await getVariables.call(context)).fields.map((field) => field.id)).toEqual(['اسم_العميل', 'order_id']);
+		const { context } = answering({
+			body: { data: { ...configuration, values: ['اسم_العميل', '', 'order_id', 'order_id', 5] } },
+		});
+		expect((await getVariables.call(context)).fields.map((field) => field.id)).toEqual([
+			'اسم_العميل',
+			'order_id',
+		]);
 	});
 
 	test('no variables: no fields, and a notice pointing to JSON', async () => {

@@ -20,7 +20,11 @@ import path from 'node:path';
 import { DEFAULT_AGENT_TOKEN, DEFAULT_WEBHOOK_SECRET, startSandbox } from '../../sandbox/server';
 import type { DeliveryRecord, Sandbox } from '../../sandbox/server';
 import type { N8nApi } from '../../scripts/n8n/api';
-import { installCommunityPackage, listFiles, packPackage } from '../../scripts/n8n/community-package';
+import {
+	installCommunityPackage,
+	listFiles,
+	packPackage,
+} from '../../scripts/n8n/community-package';
 import type { PackedPackage } from '../../scripts/n8n/community-package';
 import {
 	createSandboxCredentials,
@@ -30,10 +34,19 @@ import {
 	productionWebhookUrl,
 	sandboxCredentialData,
 } from '../../scripts/n8n/examples';
-import type { ExampleKey, ImportedExample, VelentsCredentialType } from '../../scripts/n8n/examples';
+import type {
+	ExampleKey,
+	ImportedExample,
+	VelentsCredentialType,
+} from '../../scripts/n8n/examples';
 import { ensureN8n } from '../../scripts/n8n/install';
 import type { N8nInstallation } from '../../scripts/n8n/install';
-import { ownerSession, PACKAGE_CREDENTIAL_TYPES, PACKAGE_NODE_TYPES, waitForWebhook } from '../../scripts/n8n/playground';
+import {
+	ownerSession,
+	PACKAGE_CREDENTIAL_TYPES,
+	PACKAGE_NODE_TYPES,
+	waitForWebhook,
+} from '../../scripts/n8n/playground';
 import { N8N_1X_CREDENTIAL_REJECTED_MESSAGE } from '../../scripts/n8n/profile';
 import { seconds, sleep } from '../../scripts/n8n/process';
 import { startN8n } from '../../scripts/n8n/server';
@@ -85,8 +98,16 @@ async function executionCount(): Promise<number> {
 }
 
 /** POSTs to the trigger's Production URL as an outsider would. */
-async function postEvent(body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
-	const response = await fetch(followUpUrl, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
+async function postEvent(
+	body: string,
+	headers: Record<string, string>,
+): Promise<{ status: number; text: string }> {
+	const response = await fetch(followUpUrl, {
+		method: 'POST',
+		headers,
+		body,
+		signal: AbortSignal.timeout(10_000),
+	});
 	return { status: response.status, text: await response.text() };
 }
 
@@ -95,8 +116,13 @@ beforeAll(
 		const began = Date.now();
 		installation = await ensureN8n({ log: print });
 		print(`n8n ${installation.n8nVersion} on Node.js ${installation.nodeVersion}`);
-		timings.push([installation.installedNow ? 'n8n install (cold)' : 'n8n install check (warm cache)', installation.durationMs]);
-		print(`${installation.installedNow ? 'n8n installed (cold)' : 'n8n found in the cache (warm)'}: ${seconds(installation.durationMs)}`);
+		timings.push([
+			installation.installedNow ? 'n8n install (cold)' : 'n8n install check (warm cache)',
+			installation.durationMs,
+		]);
+		print(
+			`${installation.installedNow ? 'n8n installed (cold)' : 'n8n found in the cache (warm)'}: ${seconds(installation.durationMs)}`,
+		);
 
 		scratch = await mkdtemp(path.join(os.tmpdir(), 'velents-n8n-e2e-'));
 		sandbox = await startSandbox({ port: 0 });
@@ -120,8 +146,11 @@ afterAll(async () => {
 	await n8n?.stop();
 	await sandbox?.close();
 	if (scratch && failed) print(`kept for inspection: ${scratch}`);
-	else if (scratch && !process.env.VELENTS_E2E_KEEP) await rm(scratch, { recursive: true, force: true });
-	print(`timings:\n${timings.map(([label, ms]) => `  ${label.padEnd(48)} ${seconds(ms)}`).join('\n')}`);
+	else if (scratch && !process.env.VELENTS_E2E_KEEP)
+		await rm(scratch, { recursive: true, force: true });
+	print(
+		`timings:\n${timings.map(([label, ms]) => `  ${label.padEnd(48)} ${seconds(ms)}`).join('\n')}`,
+	);
 }, 120_000);
 
 describe('the package in a real n8n', () => {
@@ -130,7 +159,9 @@ describe('the package in a real n8n', () => {
 		guarded(async () => {
 			const files = await listFiles(packageDir);
 			expect(files).toEqual([...packed.files].sort());
-			const manifest = JSON.parse(await readFile(path.join(packageDir, 'package.json'), 'utf8')) as Record<string, unknown>;
+			const manifest = JSON.parse(
+				await readFile(path.join(packageDir, 'package.json'), 'utf8'),
+			) as Record<string, unknown>;
 			expect(manifest.dependencies).toBeUndefined();
 		}),
 	);
@@ -145,10 +176,14 @@ describe('the package in a real n8n', () => {
 			expect(trigger?.group).toContain('trigger');
 
 			const credentialTypes = await api.credentialTypes();
-			for (const name of PACKAGE_CREDENTIAL_TYPES) expect(credentialTypes.map((type) => type.name)).toContain(name);
+			for (const name of PACKAGE_CREDENTIAL_TYPES)
+				expect(credentialTypes.map((type) => type.name)).toContain(name);
 
 			const iconUrls = new Set<string>();
-			for (const type of [...ours, ...credentialTypes.filter((credential) => credential.name.startsWith('velents'))]) {
+			for (const type of [
+				...ours,
+				...credentialTypes.filter((credential) => credential.name.startsWith('velents')),
+			]) {
 				const icon = type.iconUrl;
 				expect(icon).toBeDefined();
 				if (typeof icon === 'string') iconUrls.add(icon);
@@ -156,7 +191,11 @@ describe('the package in a real n8n', () => {
 			}
 			for (const url of iconUrls) {
 				const icon = await api.head(url);
-				expect({ url, status: icon.status, type: icon.contentType }).toEqual({ url, status: 200, type: expect.stringContaining('svg') });
+				expect({ url, status: icon.status, type: icon.contentType }).toEqual({
+					url,
+					status: 200,
+					type: expect.stringContaining('svg'),
+				});
 				expect(icon.body).toContain('<svg');
 			}
 		}),
@@ -169,7 +208,10 @@ describe('the package in a real n8n', () => {
 			credentials = await createSandboxCredentials(api, { sandboxUrl: activeSandbox.url });
 			const data = sandboxCredentialData({ sandboxUrl: activeSandbox.url });
 			for (const type of PACKAGE_CREDENTIAL_TYPES) {
-				expect(await api.testCredential(credentials[type], data[type])).toEqual({ status: 'OK', message: expect.any(String) });
+				expect(await api.testCredential(credentials[type], data[type])).toEqual({
+					status: 'OK',
+					message: expect.any(String),
+				});
 			}
 		}),
 	);
@@ -180,8 +222,13 @@ describe('the package in a real n8n', () => {
 			const data = sandboxCredentialData({ sandboxUrl: (sandbox as Sandbox).url });
 			// n8n 1.x shows its generic message instead of the credential's rule message (profile.ts).
 			const rejected = (hint: string): unknown =>
-				api.profile.credentialTestRuleMessages ? expect.stringContaining(hint) : N8N_1X_CREDENTIAL_REJECTED_MESSAGE;
-			const agent = await api.testCredential(credentials.velentsAgentApi, { ...data.velentsAgentApi, token: 'wrong-agent-token' });
+				api.profile.credentialTestRuleMessages
+					? expect.stringContaining(hint)
+					: N8N_1X_CREDENTIAL_REJECTED_MESSAGE;
+			const agent = await api.testCredential(credentials.velentsAgentApi, {
+				...data.velentsAgentApi,
+				token: 'wrong-agent-token',
+			});
 			expect(agent).toEqual({ status: 'Error', message: rejected('Agent.sa dashboard') });
 			const support = await api.testCredential(credentials.velentsSupportApi, {
 				...data.velentsSupportApi,
@@ -200,12 +247,20 @@ describe('the package in a real n8n', () => {
 			const server = n8n as N8nServer;
 			examples = await importExamples(api, { credentials, webhookBaseUrl: server.webhookBaseUrl });
 			const followUp = examples.followUp;
-			const activated = await api.activateWorkflow(followUp.workflow.id, followUp.workflow.versionId);
+			const activated = await api.activateWorkflow(
+				followUp.workflow.id,
+				followUp.workflow.versionId,
+			);
 			expect(activated.active).toBe(true);
-			followUpUrl = productionWebhookUrl(server.webhookBaseUrl, followUpTrigger(followUp.prepared).webhookId);
+			followUpUrl = productionWebhookUrl(
+				server.webhookBaseUrl,
+				followUpTrigger(followUp.prepared).webhookId,
+			);
 			await waitForWebhook(followUpUrl);
 			// Example 1 dispatches with exactly that URL.
-			const dispatchNode = examples.dispatch.prepared.nodes.find((node) => node.type === 'n8n-nodes-velents.velentsAgent');
+			const dispatchNode = examples.dispatch.prepared.nodes.find(
+				(node) => node.type === 'n8n-nodes-velents.velentsAgent',
+			);
 			expect((dispatchNode?.parameters.webhook as { link?: string }).link).toBe(followUpUrl);
 		}),
 	);
@@ -215,7 +270,10 @@ describe('the package in a real n8n', () => {
 		guarded(async () => {
 			const activeSandbox = sandbox as Sandbox;
 			await timed('scenario: dispatch → lifecycle → follow-up', async () => {
-				const executionId = await api.runManually(examples.dispatch.workflow.id, MANUAL_TRIGGER_NAME);
+				const executionId = await api.runManually(
+					examples.dispatch.workflow.id,
+					MANUAL_TRIGGER_NAME,
+				);
 				const dispatchRun = await api.waitForExecution(executionId, 60_000);
 				expect(dispatchRun.status).toBe('success');
 
@@ -224,23 +282,31 @@ describe('the package in a real n8n', () => {
 				expect(dispatch.conversation.webhook?.link).toBe(followUpUrl);
 				await activeSandbox.waitForIdle(60_000);
 
-				const deliveries = activeSandbox.deliveries().filter((delivery) => delivery.conversation_id === dispatch.conversation.id);
+				const deliveries = activeSandbox
+					.deliveries()
+					.filter((delivery) => delivery.conversation_id === dispatch.conversation.id);
 				expect(deliveries.length).toBeGreaterThan(1);
-				expect(deliveries.map((delivery) => [delivery.event_type, delivery.url, delivery.status])).toEqual(
-					deliveries.map((delivery) => [delivery.event_type, followUpUrl, 200]),
-				);
+				expect(
+					deliveries.map((delivery) => [delivery.event_type, delivery.url, delivery.status]),
+				).toEqual(deliveries.map((delivery) => [delivery.event_type, followUpUrl, 200]));
 				expect(deliveries[deliveries.length - 1].event_type).toBe('onEnded');
 
 				// Only onEnded (with both extraction fields) starts the follow-up: exactly one run.
 				const followUps = await api.waitForExecutions(examples.followUp.workflow.id, 1, 60_000);
 				await sleep(QUIET_PERIOD_MS);
-				expect((await api.listExecutions({ workflowId: examples.followUp.workflow.id })).map((run) => [run.mode, run.status])).toEqual([
-					['webhook', 'success'],
-				]);
+				expect(
+					(await api.listExecutions({ workflowId: examples.followUp.workflow.id })).map((run) => [
+						run.mode,
+						run.status,
+					]),
+				).toEqual([['webhook', 'success']]);
 				expect(followUps).toHaveLength(1);
 			});
 
-			const extraction = Object.assign({}, ...activeSandbox.config.script.exchanges.map((exchange) => exchange.extract ?? {})) as Record<string, unknown>;
+			const extraction = Object.assign(
+				{},
+				...activeSandbox.config.script.exchanges.map((exchange) => exchange.extract ?? {}),
+			) as Record<string, unknown>;
 			const conversation = activeSandbox.dispatches()[0].conversation;
 			const tickets = activeSandbox.tickets();
 			expect(tickets).toHaveLength(1);
@@ -259,7 +325,9 @@ describe('the package in a real n8n', () => {
 				},
 			});
 			const messages = activeSandbox.messages(ticket.conversation_id);
-			const confirmations = messages.filter((message) => message.message.startsWith('Booking confirmed for'));
+			const confirmations = messages.filter((message) =>
+				message.message.startsWith('Booking confirmed for'),
+			);
 			expect(confirmations).toHaveLength(1);
 			expect(confirmations[0].message).toBe(
 				`Booking confirmed for ${String(extraction.customer_name)}: ${String(extraction.booking_time)} (order ${String(conversation.values.order_id)}).`,
@@ -276,13 +344,18 @@ describe('the package in a real n8n', () => {
 			const activeSandbox = sandbox as Sandbox;
 			const before = await executionCount();
 			const ticketsBefore = activeSandbox.tickets().length;
-			const onEnded = activeSandbox.deliveries().find((delivery) => delivery.event_type === 'onEnded') as DeliveryRecord;
+			const onEnded = activeSandbox
+				.deliveries()
+				.find((delivery) => delivery.event_type === 'onEnded') as DeliveryRecord;
 			try {
 				// Velents signs with another secret, and the dispatch forwarded none of its own.
 				activeSandbox.configure({ webhookSecret: 'not-the-credential-secret' });
 				const response = await fetch(`${activeSandbox.url}/Integration/Agent/Dispatch`, {
 					method: 'POST',
-					headers: { authorization: `Bearer ${DEFAULT_AGENT_TOKEN}`, 'content-type': 'application/json' },
+					headers: {
+						authorization: `Bearer ${DEFAULT_AGENT_TOKEN}`,
+						'content-type': 'application/json',
+					},
 					body: JSON.stringify({
 						channel_id: 2,
 						phone: '+201145803442',
@@ -294,7 +367,9 @@ describe('the package in a real n8n', () => {
 				expect(response.status).toBe(201);
 				const { data } = (await response.json()) as { data: { id: number } };
 				await activeSandbox.waitForIdle(60_000);
-				const refused = activeSandbox.deliveries().filter((delivery) => delivery.conversation_id === data.id);
+				const refused = activeSandbox
+					.deliveries()
+					.filter((delivery) => delivery.conversation_id === data.id);
 				expect(refused.length).toBeGreaterThan(1);
 				expect(refused.map((delivery) => delivery.status)).toEqual(refused.map(() => 401));
 			} finally {
@@ -302,7 +377,10 @@ describe('the package in a real n8n', () => {
 			}
 
 			const body = JSON.stringify(onEnded.body);
-			const wrong = await postEvent(body, { 'content-type': 'application/json', 'x-velents-authorization': 'wrong' });
+			const wrong = await postEvent(body, {
+				'content-type': 'application/json',
+				'x-velents-authorization': 'wrong',
+			});
 			expect(wrong.status).toBe(401);
 			const missing = await postEvent(body, { 'content-type': 'application/json' });
 			expect(missing.status).toBe(401);
@@ -319,10 +397,18 @@ describe('the package in a real n8n', () => {
 			const before = await executionCount();
 			const signed = { 'x-velents-authorization': DEFAULT_WEBHOOK_SECRET };
 			const cases: Array<[string, string, string]> = [
-				['a JSON object without event.type', 'application/json', JSON.stringify({ conversation: { id: 1 } })],
+				[
+					'a JSON object without event.type',
+					'application/json',
+					JSON.stringify({ conversation: { id: 1 } }),
+				],
 				['a JSON array', 'application/json', '[1, 2]'],
 				['text that is not JSON', 'text/plain', '{not json'],
-				['an event.type that is not text', 'application/json', JSON.stringify({ event: { type: 42 } })],
+				[
+					'an event.type that is not text',
+					'application/json',
+					JSON.stringify({ event: { type: 42 } }),
+				],
 			];
 			for (const [what, contentType, body] of cases) {
 				const answer = await postEvent(body, { ...signed, 'content-type': contentType });
@@ -330,7 +416,10 @@ describe('the package in a real n8n', () => {
 				expect(JSON.parse(answer.text)).toEqual({ message: expect.any(String) });
 			}
 			// Broken JSON sent as application/json never reaches the node: n8n's body parser refuses it.
-			const broken = await postEvent('{not json', { ...signed, 'content-type': 'application/json' });
+			const broken = await postEvent('{not json', {
+				...signed,
+				'content-type': 'application/json',
+			});
 			expect(broken.status).toBe(422);
 
 			await sleep(QUIET_PERIOD_MS);
@@ -342,28 +431,49 @@ describe('the package in a real n8n', () => {
 		'examples 3 (campaign Batch) and 4 (Support Center sync) run against the sandbox',
 		guarded(async () => {
 			const activeSandbox = sandbox as Sandbox;
-			const campaignRun = await api.waitForExecution(await api.runManually(examples.campaign.workflow.id, MANUAL_TRIGGER_NAME), 60_000);
+			const campaignRun = await api.waitForExecution(
+				await api.runManually(examples.campaign.workflow.id, MANUAL_TRIGGER_NAME),
+				60_000,
+			);
 			expect(campaignRun.status).toBe('success');
 			const batches = activeSandbox.batches();
 			expect(batches).toHaveLength(1);
-			expect(batches[0]).toMatchObject({ name: 'Order follow-ups (n8n example 3)', rows_count: 3, channel_id: 2 });
+			expect(batches[0]).toMatchObject({
+				name: 'Order follow-ups (n8n example 3)',
+				rows_count: 3,
+				channel_id: 2,
+			});
 			expect(batches[0].rows.map((row) => row.values)).toEqual([
 				{ company_name: 'Acme Store', order_id: '1301' },
 				{ company_name: 'Acme Store', order_id: '1302' },
 				{ company_name: 'Acme Store', order_id: '1303' },
 			]);
 
-			const syncRun = await api.waitForExecution(await api.runManually(examples.supportSync.workflow.id, MANUAL_TRIGGER_NAME), 60_000);
+			const syncRun = await api.waitForExecution(
+				await api.runManually(examples.supportSync.workflow.id, MANUAL_TRIGGER_NAME),
+				60_000,
+			);
 			expect(syncRun.status).toBe('success');
-			const ticket = activeSandbox.tickets().find((candidate) => candidate.subject === 'Order 1212 arrived damaged');
-			expect(ticket).toMatchObject({ priority: 'high', customer: { name: 'Shady', email: 'shady@example.com' }, tags: ['shop', 'damaged'] });
+			const ticket = activeSandbox
+				.tickets()
+				.find((candidate) => candidate.subject === 'Order 1212 arrived damaged');
+			expect(ticket).toMatchObject({
+				priority: 'high',
+				customer: { name: 'Shady', email: 'shady@example.com' },
+				tags: ['shop', 'damaged'],
+			});
 			const conversationId = String(ticket?.conversation_id);
-			expect(activeSandbox.messages(conversationId).map((message) => [message.role, message.message])).toEqual([
+			expect(
+				activeSandbox.messages(conversationId).map((message) => [message.role, message.message]),
+			).toEqual([
 				['customer', 'The box was crushed and the cup inside is broken.'],
 				['customer', 'Here is a photo of the box, as you asked.'],
 				['agent', expect.stringContaining('Here is a photo of the box, as you asked.')],
 			]);
-			const historyReads = activeSandbox.requests({ method: 'GET', path: `/Company/Conversation/${conversationId}/history` });
+			const historyReads = activeSandbox.requests({
+				method: 'GET',
+				path: `/Company/Conversation/${conversationId}/history`,
+			});
 			expect(historyReads.map((request) => request.status)).toEqual([200]);
 		}),
 	);

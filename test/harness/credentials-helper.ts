@@ -14,7 +14,13 @@ import type {
 	Workflow,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
-import { ICredentialsHelper, NodeHelpers, UnexpectedError, UserError, isExpression } from 'n8n-workflow';
+import {
+	ICredentialsHelper,
+	NodeHelpers,
+	UnexpectedError,
+	UserError,
+	isExpression,
+} from 'n8n-workflow';
 
 import type { NodePackage } from './node-package';
 
@@ -64,7 +70,9 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		}
 		if (authenticate?.type !== 'generic') return requestOptions as IHttpRequestOptions;
 		if (!workflow || !node) {
-			throw new UnexpectedError('Workflow and node are required for generic credential authentication');
+			throw new UnexpectedError(
+				'Workflow and node are required for generic credential authentication',
+			);
 		}
 
 		// e.g. { headers: { Authorization: '=Bearer {{$credentials.token}}' } }: every key and value
@@ -91,7 +99,10 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		return undefined;
 	}
 
-	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<Credentials> {
+	async getCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<Credentials> {
 		const credentials = new Credentials(nodeCredentials, type);
 		await credentials.setData(this.stored(type, nodeCredentials));
 		return credentials;
@@ -172,7 +183,10 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		return properties;
 	}
 
-	private stored(type: string, nodeCredentials: INodeCredentialsDetails): ICredentialDataDecryptedObject {
+	private stored(
+		type: string,
+		nodeCredentials: INodeCredentialsDetails,
+	): ICredentialDataDecryptedObject {
 		const data = this.credentialsByType[type];
 		if (data === undefined) {
 			throw new UserError(

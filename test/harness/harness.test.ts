@@ -33,7 +33,9 @@ const server = http.createServer((request, response) => {
 		});
 		const failed = request.url === '/fail';
 		response.writeHead(failed ? 500 : 200, { 'content-type': 'application/json' });
-		response.end(JSON.stringify(failed ? { message: 'fixture failure' } : { echoed: body.message }));
+		response.end(
+			JSON.stringify(failed ? { message: 'fixture failure' } : { echoed: body.message }),
+		);
 	});
 });
 
@@ -109,7 +111,12 @@ describe('runWorkflow', () => {
 		await runWorkflow({ workflow: startToEcho(), nodePackageDir: fixtureDir, credentials });
 
 		expect(received).toEqual([
-			{ method: 'POST', url: '/echo', authorization: 'Bearer secret-token', body: { message: 'hello' } },
+			{
+				method: 'POST',
+				url: '/echo',
+				authorization: 'Bearer secret-token',
+				body: { message: 'hello' },
+			},
 		]);
 	});
 

@@ -1,7 +1,13 @@
 import * as path from 'node:path';
 
 import { PackageDirectoryLoader } from 'n8n-core';
-import type { ICredentialType, IDataObject, INodeType, INodeTypes, IVersionedNodeType } from 'n8n-workflow';
+import type {
+	ICredentialType,
+	IDataObject,
+	INodeType,
+	INodeTypes,
+	IVersionedNodeType,
+} from 'n8n-workflow';
 import { NodeHelpers, UserError } from 'n8n-workflow';
 
 import { builtInStartNodeTypes } from './start-node';

@@ -69,7 +69,12 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 
 	// Workflow fills in parameter defaults on the nodes it is given and WorkflowExecute adds
 	// pairedItem to items: work on copies so callers can reuse their fixtures.
-	const { name = 'Harness workflow', nodes, connections, settings } = structuredClone(options.workflow);
+	const {
+		name = 'Harness workflow',
+		nodes,
+		connections,
+		settings,
+	} = structuredClone(options.workflow);
 	const triggerItems = structuredClone(options.triggerItems ?? [{ json: {} }]);
 
 	const workflowData: IWorkflowBase = {
@@ -95,19 +100,24 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 		executedNodes.push(nodeName);
 	});
 
-	const additionalData = createAdditionalData(new HarnessCredentialsHelper(nodePackage, { ...options.credentials }), {
-		executionId,
-		hooks,
-	});
+	const additionalData = createAdditionalData(
+		new HarnessCredentialsHelper(nodePackage, { ...options.credentials }),
+		{
+			executionId,
+			hooks,
+		},
+	);
 	const runExecutionData = createRunExecutionData({
 		executionData: {
 			nodeExecutionStack: [{ node: startNode, data: { main: [triggerItems] }, source: null }],
 		},
 	});
 
-	const run = await new WorkflowExecute(additionalData, MODE, runExecutionData).processRunExecutionData(
-		workflow,
-	);
+	const run = await new WorkflowExecute(
+		additionalData,
+		MODE,
+		runExecutionData,
+	).processRunExecutionData(workflow);
 	return toResult(run, executedNodes);
 }
 
@@ -135,7 +145,6 @@ function findStartNode(workflow: Workflow, name: string | undefined): INode {
 	}
 	return node;
 }
-
 
 function toResult(run: IRun, executedNodes: string[]): WorkflowRunResult {
 	const { runData, error, lastNodeExecuted } = run.data.resultData;

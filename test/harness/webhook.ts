@@ -92,7 +92,9 @@ export interface WebhookReceiver {
 
 const WEBHOOK_ERROR = 'Workflow Webhook Error: Workflow could not be started!';
 
-export async function startWebhookReceiver(options: WebhookReceiverOptions): Promise<WebhookReceiver> {
+export async function startWebhookReceiver(
+	options: WebhookReceiverOptions,
+): Promise<WebhookReceiver> {
 	const nodePackage = await NodePackage.load(options.nodePackageDir);
 	const credentials = { ...options.credentials };
 	const mode = options.mode ?? 'webhook';
@@ -111,7 +113,9 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
 	const nodeType = nodePackage.getByNameAndVersion(node.type, node.typeVersion);
 	const description = webhookDescriptionOf(nodeType, node);
 	const webhookPath = `/webhook/${node.webhookId ?? node.id}/${description.path}`;
-	const additionalData = createAdditionalData(new HarnessCredentialsHelper(nodePackage, credentials));
+	const additionalData = createAdditionalData(
+		new HarnessCredentialsHelper(nodePackage, credentials),
+	);
 	const webhookData: IWebhookData = {
 		httpMethod: description.httpMethod as IWebhookData['httpMethod'],
 		node: node.name,
@@ -140,7 +144,9 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
 
 		const path = new URL(req.url ?? '/', 'http://receiver.invalid').pathname;
 		if (path !== webhookPath || record.method !== description.httpMethod) {
-			return writeJson(res, 404, { message: `The requested webhook "${record.method} ${path}" is not registered.` });
+			return writeJson(res, 404, {
+				message: `The requested webhook "${record.method} ${path}" is not registered.`,
+			});
 		}
 		try {
 			parseBody(req, rawBody);
@@ -168,7 +174,8 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
 		if (result.noWebhookResponse === true) {
 			if (!res.writableEnded) {
 				// n8n would leave the caller waiting until it gives up: fail fast and say why.
-				record.problem = 'webhook() returned noWebhookResponse without writing a response: the caller would hang';
+				record.problem =
+					'webhook() returned noWebhookResponse without writing a response: the caller would hang';
 				res.destroy();
 			}
 		} else if (result.workflowData === undefined) {
@@ -205,7 +212,14 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
 	): Promise<boolean | undefined> => {
 		const fn = nodeType.webhookMethods?.[description.name]?.[method];
 		if (fn === undefined) return undefined;
-		const context = new HookContext(workflow, node, additionalData, mode === 'manual' ? 'manual' : 'trigger', activation, webhookData);
+		const context = new HookContext(
+			workflow,
+			node,
+			additionalData,
+			mode === 'manual' ? 'manual' : 'trigger',
+			activation,
+			webhookData,
+		);
 		return await fn.call(context);
 	};
 
@@ -213,7 +227,8 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
 	return {
 		url: `http://127.0.0.1:${port}${webhookPath}`,
 		activate: async (activation = 'activate') => {
-			if (!(await runWebhookMethod('checkExists', activation))) await runWebhookMethod('create', activation);
+			if (!(await runWebhookMethod('checkExists', activation)))
+				await runWebhookMethod('create', activation);
 		},
 		deactivate: async () => {
 			await runWebhookMethod('delete', 'update');
@@ -232,15 +247,24 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
 	};
 }
 
-function findTriggerNode(workflow: Workflow, nodePackage: NodePackage, name: string | undefined): INode {
+function findTriggerNode(
+	workflow: Workflow,
+	nodePackage: NodePackage,
+	name: string | undefined,
+): INode {
 	const candidates = Object.values(workflow.nodes).filter(
 		(candidate) => name === undefined || candidate.name === name,
 	);
 	const node = candidates.find(
-		(candidate) => nodePackage.getByNameAndVersion(candidate.type, candidate.typeVersion).webhook !== undefined,
+		(candidate) =>
+			nodePackage.getByNameAndVersion(candidate.type, candidate.typeVersion).webhook !== undefined,
 	);
 	if (!node) {
-		throw new UserError(name === undefined ? 'The workflow has no webhook trigger' : `No webhook trigger named "${name}"`);
+		throw new UserError(
+			name === undefined
+				? 'The workflow has no webhook trigger'
+				: `No webhook trigger named "${name}"`,
+		);
 	}
 	return node;
 }
@@ -251,7 +275,9 @@ function webhookDescriptionOf(nodeType: INodeType, node: INode): IWebhookDescrip
 	if (!description) throw new UserError(`Node "${node.name}" describes no webhook`);
 	for (const field of ['httpMethod', 'path'] as const) {
 		if (typeof description[field] !== 'string' || description[field].startsWith('=')) {
-			throw new UserError(`The harness only supports a fixed webhook ${field}; "${node.name}" has an expression`);
+			throw new UserError(
+				`The harness only supports a fixed webhook ${field}; "${node.name}" has an expression`,
+			);
 		}
 	}
 	return { ...description };
@@ -322,7 +348,9 @@ function captureAnswer(res: http.ServerResponse, record: ReceivedWebhookRequest)
 function writeJson(res: http.ServerResponse, status: number, body: unknown): void {
 	if (res.headersSent) return;
 	const text = typeof body === 'string' ? body : JSON.stringify(body ?? '');
-	res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8' });
+	res.writeHead(status, {
+		'content-type':
+			typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
+	});
 	res.end(text);
 }
-

@@ -27,9 +27,15 @@ export function fakeContext(
 ): { context: IExecuteFunctions; sent: RecordedRequest[] } {
 	const queue = [...answers];
 	const { itemParameters = [], parameters = {}, items = 1, ...rest } = options;
-	const names = new Set([...Object.keys(parameters), ...itemParameters.flatMap((own) => Object.keys(own ?? {}))]);
+	const names = new Set([
+		...Object.keys(parameters),
+		...itemParameters.flatMap((own) => Object.keys(own ?? {})),
+	]);
 	const perItem = Object.fromEntries(
-		[...names].map((name) => [name, (itemIndex: number) => (itemParameters[itemIndex] ?? {})[name] ?? parameters[name]]),
+		[...names].map((name) => [
+			name,
+			(itemIndex: number) => (itemParameters[itemIndex] ?? {})[name] ?? parameters[name],
+		]),
 	);
 	const { context, recorder } = createExecuteContext({
 		...rest,
@@ -39,7 +45,9 @@ export function fakeContext(
 			const answer = queue.shift();
 			if (!answer) throw new Error(`No scripted answer left for ${request.method} ${request.url}`);
 			if ('networkError' in answer) {
-				throw Object.assign(new Error(`connect ${answer.networkError}`), { cause: { code: answer.networkError } });
+				throw Object.assign(new Error(`connect ${answer.networkError}`), {
+					cause: { code: answer.networkError },
+				});
 			}
 			return answer;
 		},

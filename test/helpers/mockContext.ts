@@ -84,12 +84,19 @@ function node(name: string): INode {
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: {},
-		credentials: { velentsAgentApi: { id: `cred-${++credentialCounter}`, name: 'Velents Agent account' } },
+		credentials: {
+			velentsAgentApi: { id: `cred-${++credentialCounter}`, name: 'Velents Agent account' },
+		},
 	};
 }
 
 function defaultCredentials(): ICredentialDataDecryptedObject {
-	return { token: 'test-token', baseUrl: TEST_BASE_URL, rateLimitWindowSeconds: 60, webhookSecret: '' };
+	return {
+		token: 'test-token',
+		baseUrl: TEST_BASE_URL,
+		rateLimitWindowSeconds: 60,
+		webhookSecret: '',
+	};
 }
 
 function httpFunction(recorder: MockRecorder, handler: HttpHandler) {
@@ -105,7 +112,11 @@ function httpFunction(recorder: MockRecorder, handler: HttpHandler) {
 		};
 		recorder.requests.push(request);
 		const response = await handler(request);
-		return { statusCode: response.statusCode ?? 200, headers: response.headers ?? {}, body: response.body };
+		return {
+			statusCode: response.statusCode ?? 200,
+			headers: response.headers ?? {},
+			body: response.body,
+		};
 	};
 }
 
@@ -122,7 +133,11 @@ export function createExecuteContext(options: MockContextOptions = {}): {
 	const subset: ExecuteSubset = {
 		getInputData: () => items,
 		getNode: () => thisNode,
-		getWorkflow: () => ({ id: 'wf-1', name: options.workflowName ?? 'Test workflow', active: false }),
+		getWorkflow: () => ({
+			id: 'wf-1',
+			name: options.workflowName ?? 'Test workflow',
+			active: false,
+		}),
 		continueOnFail: () => options.continueOnFail ?? false,
 		getCredentials: async <T extends object>() => credentials as unknown as T,
 		getNodeParameter: (name, itemIndex, fallback) => {
@@ -134,7 +149,10 @@ export function createExecuteContext(options: MockContextOptions = {}): {
 			throw new Error(`Could not get parameter "${name}"`);
 		},
 		helpers: {
-			httpRequestWithAuthentication: httpFunction(recorder, options.http ?? (() => ({ body: { data: {} } }))),
+			httpRequestWithAuthentication: httpFunction(
+				recorder,
+				options.http ?? (() => ({ body: { data: {} } })),
+			),
 		},
 	};
 	return { context: subset as unknown as IExecuteFunctions, recorder };
@@ -155,7 +173,10 @@ export function createLoadOptionsContext(options: MockContextOptions = {}): {
 		getNodeParameter: (name, fallback) => read(name) ?? fallback,
 		getCurrentNodeParameter: read,
 		helpers: {
-			httpRequestWithAuthentication: httpFunction(recorder, options.http ?? (() => ({ body: { data: {} } }))),
+			httpRequestWithAuthentication: httpFunction(
+				recorder,
+				options.http ?? (() => ({ body: { data: {} } })),
+			),
 		},
 	};
 	return { context: subset as unknown as ILoadOptionsFunctions, recorder };
@@ -168,18 +189,26 @@ function readParameter(
 	item: INodeExecutionData,
 ): unknown {
 	const evaluate = (value: ParameterValue) =>
-		typeof value === 'function' ? (value as (i: number, it: INodeExecutionData) => unknown)(itemIndex, item) : value;
+		typeof value === 'function'
+			? (value as (i: number, it: INodeExecutionData) => unknown)(itemIndex, item)
+			: value;
 	if (name in parameters) return structuredClone(evaluate(parameters[name]));
 	const [head, ...rest] = name.split('.');
 	if (!rest.length || !(head in parameters)) return undefined;
 	let value = evaluate(parameters[head]);
 	for (const key of rest) {
-		value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+		value =
+			typeof value === 'object' && value !== null
+				? (value as Record<string, unknown>)[key]
+				: undefined;
 	}
 	return structuredClone(value);
 }
 
 /** `count` input items built by `json(index)`. */
-export function itemsOf(count: number, json: (index: number) => INodeExecutionData['json']): INodeExecutionData[] {
+export function itemsOf(
+	count: number,
+	json: (index: number) => INodeExecutionData['json'],
+): INodeExecutionData[] {
 	return Array.from({ length: count }, (_, index) => ({ json: json(index) }));
 }

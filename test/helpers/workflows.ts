@@ -3,7 +3,12 @@ import path from 'node:path';
 
 import type { IDataObject, INode, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { HARNESS_START_NODE_TYPE, runWorkflow, type CredentialsByType, type WorkflowJson } from '../harness';
+import {
+	HARNESS_START_NODE_TYPE,
+	runWorkflow,
+	type CredentialsByType,
+	type WorkflowJson,
+} from '../harness';
 
 export const PACKAGE_DIR = path.resolve(__dirname, '..', '..');
 
@@ -43,7 +48,9 @@ export function linearWorkflow(...steps: Step[]): WorkflowJson {
 				position: [(index + 1) * 220, 0],
 				parameters: step.parameters,
 				onError: step.onError,
-				credentials: credentialType ? { [credentialType]: { id: `${credentialType}-1`, name: credentialType } } : undefined,
+				credentials: credentialType
+					? { [credentialType]: { id: `${credentialType}-1`, name: credentialType } }
+					: undefined,
 			};
 		}),
 	];
@@ -59,6 +66,10 @@ export function items(...records: IDataObject[]): INodeExecutionData[] {
 }
 
 /** Runs the flow with this package's built nodes. */
-export async function runFlow(workflow: WorkflowJson, credentials: CredentialsByType, triggerItems?: INodeExecutionData[]) {
+export async function runFlow(
+	workflow: WorkflowJson,
+	credentials: CredentialsByType,
+	triggerItems?: INodeExecutionData[],
+) {
 	return await runWorkflow({ workflow, nodePackageDir: PACKAGE_DIR, credentials, triggerItems });
 }

@@ -17,9 +17,15 @@ interface ErrorsBody {
 }
 
 const token = DEFAULT_AGENT_TOKEN;
-const dispatchBody = { channel_id: 2, phone: '+201145803442', values: { company_name: 'acme', order_id: '1212' } };
+const dispatchBody = {
+	channel_id: 2,
+	phone: '+201145803442',
+	values: { company_name: 'acme', order_id: '1212' },
+};
 
-function rows(count: number): Array<{ phone: string; values: { company_name: string; order_id: string } }> {
+function rows(
+	count: number,
+): Array<{ phone: string; values: { company_name: string; order_id: string } }> {
 	return Array.from({ length: count }, (_, index) => ({
 		phone: `+2011${String(index).padStart(8, '0')}`,
 		values: { company_name: 'acme', order_id: `order-${index}` },
@@ -54,7 +60,9 @@ describe('sandbox Agent.sa API', () => {
 		});
 
 		it('answers 401 to a Support Center token', async () => {
-			const res = await call<ErrorsBody>(sandbox.url, 'GET', AGENT_PATHS.configuration, { token: DEFAULT_SUPPORT_TOKEN });
+			const res = await call<ErrorsBody>(sandbox.url, 'GET', AGENT_PATHS.configuration, {
+				token: DEFAULT_SUPPORT_TOKEN,
+			});
 			expect(res.status).toBe(401);
 			expect(res.body).toEqual({ message: 'Unauthenticated.' });
 		});
@@ -62,7 +70,10 @@ describe('sandbox Agent.sa API', () => {
 
 	describe('POST Dispatch', () => {
 		it('creates a queued conversation and answers 201 with it under data', async () => {
-			const res = await call<{ data: Conversation }>(sandbox.url, 'POST', AGENT_PATHS.dispatch, { token, json: dispatchBody });
+			const res = await call<{ data: Conversation }>(sandbox.url, 'POST', AGENT_PATHS.dispatch, {
+				token,
+				json: dispatchBody,
+			});
 			expect(res.status).toBe(201);
 			const { data } = envelopeSchema(conversationSchema).parse(res.body);
 			expect(data).toEqual({
@@ -76,15 +87,28 @@ describe('sandbox Agent.sa API', () => {
 
 		it('records the dispatch for inspection, with its webhook', async () => {
 			const webhook = { link: 'http://127.0.0.1:9/hook', headers: { 'x-test': '1' } };
-			await call(sandbox.url, 'POST', AGENT_PATHS.dispatch, { token, json: { ...dispatchBody, webhook } });
+			await call(sandbox.url, 'POST', AGENT_PATHS.dispatch, {
+				token,
+				json: { ...dispatchBody, webhook },
+			});
 			expect(sandbox.dispatches()).toHaveLength(1);
-			expect(sandbox.dispatches()[0].conversation).toMatchObject({ id: 1, phone: '+201145803442', channel_id: 2, webhook });
+			expect(sandbox.dispatches()[0].conversation).toMatchObject({
+				id: 1,
+				phone: '+201145803442',
+				channel_id: 2,
+				webhook,
+			});
 		});
 
 		it('answers 422 listing every invalid field with Laravel-style keys and messages', async () => {
 			const res = await call<ErrorsBody>(sandbox.url, 'POST', AGENT_PATHS.dispatch, {
 				token,
-				json: { channel_id: 'two', phone: '01145803442', values: { nested: { no: 1 } }, webhook: { link: 'not a url' } },
+				json: {
+					channel_id: 'two',
+					phone: '01145803442',
+					values: { nested: { no: 1 } },
+					webhook: { link: 'not a url' },
+				},
 			});
 			expect(res.status).toBe(422);
 			expect(validationErrorSchema.safeParse(res.body).success).toBe(true);
@@ -92,14 +116,19 @@ describe('sandbox Agent.sa API', () => {
 			expect(res.body.errors).toEqual({
 				channel_id: ['The channel id field must be a number.'],
 				phone: ['The phone must be E.164, such as +201145803442.'],
-				'values.nested': ['The values.nested field must be a string, a number, true or false or null.'],
+				'values.nested': [
+					'The values.nested field must be a string, a number, true or false or null.',
+				],
 				'webhook.link': ['The webhook.link field must be a valid URL.'],
 			});
 			expect(sandbox.dispatches()).toHaveLength(0);
 		});
 
 		it('lists each missing required field', async () => {
-			const res = await call<ErrorsBody>(sandbox.url, 'POST', AGENT_PATHS.dispatch, { token, json: {} });
+			const res = await call<ErrorsBody>(sandbox.url, 'POST', AGENT_PATHS.dispatch, {
+				token,
+				json: {},
+			});
 			expect(res.status).toBe(422);
 			expect(res.body.errors).toEqual({
 				channel_id: ['The channel id field is required.'],
@@ -109,7 +138,10 @@ describe('sandbox Agent.sa API', () => {
 		});
 
 		it('refuses a channel the agent does not have with 422 on channel_id', async () => {
-			const res = await call<ErrorsBody>(sandbox.url, 'POST', AGENT_PATHS.dispatch, { token, json: { ...dispatchBody, channel_id: 7 } });
+			const res = await call<ErrorsBody>(sandbox.url, 'POST', AGENT_PATHS.dispatch, {
+				token,
+				json: { ...dispatchBody, channel_id: 7 },
+			});
 			expect(res.status).toBe(422);
 			expect(res.body.errors).toEqual({ channel_id: ['The selected channel id is invalid.'] });
 		});
@@ -132,7 +164,10 @@ describe('sandbox Agent.sa API', () => {
 
 		it('records every row of a 2,500-row batch in order, each phone paired with its own values', async () => {
 			const sent = rows(2500);
-			await call(sandbox.url, 'POST', AGENT_PATHS.batch, { token, json: { channel_id: 2, name: 'big', rows: sent } });
+			await call(sandbox.url, 'POST', AGENT_PATHS.batch, {
+				token,
+				json: { channel_id: 2, name: 'big', rows: sent },
+			});
 			const [recorded] = sandbox.batches();
 			expect(recorded.rows_count).toBe(2500);
 			expect(recorded.rows.map(({ phone, values }) => ({ phone, values }))).toEqual(sent);
@@ -141,9 +176,15 @@ describe('sandbox Agent.sa API', () => {
 
 		it('rejects rows whose values keys differ from row 0, in names or in order, naming each row', async () => {
 			const bad = rows(5);
-			bad[2] = { phone: bad[2].phone, values: { order_id: 'x', company_name: 'acme' } } as (typeof bad)[number];
+			bad[2] = {
+				phone: bad[2].phone,
+				values: { order_id: 'x', company_name: 'acme' },
+			} as (typeof bad)[number];
 			(bad[4] as { values: Record<string, string> }).values = { company_name: 'acme' };
-			const res = await call<ErrorsBody>(sandbox.url, 'POST', AGENT_PATHS.batch, { token, json: { channel_id: 2, name: 'b', rows: bad } });
+			const res = await call<ErrorsBody>(sandbox.url, 'POST', AGENT_PATHS.batch, {
+				token,
+				json: { channel_id: 2, name: 'b', rows: bad },
+			});
 			expect(res.status).toBe(422);
 			expect(Object.keys(res.body.errors)).toEqual(['rows.2.values', 'rows.4.values']);
 			expect(res.body.errors['rows.2.values'][0]).toContain('same values keys, in the same order');
@@ -153,20 +194,31 @@ describe('sandbox Agent.sa API', () => {
 		it('names the failing row of an invalid phone with a dotted key', async () => {
 			const bad = rows(4);
 			bad[3].phone = '12345';
-			const res = await call<ErrorsBody>(sandbox.url, 'POST', AGENT_PATHS.batch, { token, json: { channel_id: 2, name: 'b', rows: bad } });
+			const res = await call<ErrorsBody>(sandbox.url, 'POST', AGENT_PATHS.batch, {
+				token,
+				json: { channel_id: 2, name: 'b', rows: bad },
+			});
 			expect(res.status).toBe(422);
-			expect(res.body.errors).toEqual({ 'rows.3.phone': ['The phone must be E.164, such as +201145803442.'] });
+			expect(res.body.errors).toEqual({
+				'rows.3.phone': ['The phone must be E.164, such as +201145803442.'],
+			});
 		});
 
 		it('rejects an empty rows list with 422 rather than failing', async () => {
-			const res = await call<ErrorsBody>(sandbox.url, 'POST', AGENT_PATHS.batch, { token, json: { channel_id: 2, name: 'b', rows: [] } });
+			const res = await call<ErrorsBody>(sandbox.url, 'POST', AGENT_PATHS.batch, {
+				token,
+				json: { channel_id: 2, name: 'b', rows: [] },
+			});
 			expect(res.status).toBe(422);
 			expect(res.body.errors).toEqual({ rows: ['The rows field is required.'] });
 		});
 
 		it('accepts a 10,000-row batch quickly', async () => {
 			const started = Date.now();
-			const res = await call(sandbox.url, 'POST', AGENT_PATHS.batch, { token, json: { channel_id: 2, name: 'huge', rows: rows(10_000) } });
+			const res = await call(sandbox.url, 'POST', AGENT_PATHS.batch, {
+				token,
+				json: { channel_id: 2, name: 'huge', rows: rows(10_000) },
+			});
 			expect(res.status).toBe(201);
 			expect(sandbox.batches()[0].rows).toHaveLength(10_000);
 			// Generous for a shared two-core machine; the work itself takes a few hundred ms at most.

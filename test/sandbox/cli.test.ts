@@ -19,7 +19,9 @@ describe('sandbox defaults and CLI options', () => {
 			abilities: Object.values(SUPPORT_ABILITIES),
 		});
 		expect(DEFAULT_SANDBOX_OPTIONS.supportTokens[OTHER_TENANT_SUPPORT_TOKEN].tenant_id).toBe(2);
-		expect(DEFAULT_SANDBOX_OPTIONS.supportTokens[READ_ONLY_SUPPORT_TOKEN].abilities).not.toContain(SUPPORT_ABILITIES.createTicket);
+		expect(DEFAULT_SANDBOX_OPTIONS.supportTokens[READ_ONLY_SUPPORT_TOKEN].abilities).not.toContain(
+			SUPPORT_ABILITIES.createTicket,
+		);
 	});
 
 	it('listen on port 8787 from the CLI by default', () => {
@@ -28,10 +30,32 @@ describe('sandbox defaults and CLI options', () => {
 
 	it('map every CLI option onto sandbox options', () => {
 		const { init, verbose } = parseCliArgs([
-			'--port', '9000', '--agent-token', 'a-token', '--support-token', 'App_1_PersonalAccessToken_x',
-			'--rate-limit', '5', '--window', '10', '--time-scale', '60', '--webhook-secret', 's3cret',
-			'--event-delay', '250', '--error-shape', 'status', '--voice-event-shape', 'call',
-			'--redeliver-ratio', '0.1', '--concurrency', '4', '--no-auto-reply', '--verbose',
+			'--port',
+			'9000',
+			'--agent-token',
+			'a-token',
+			'--support-token',
+			'App_1_PersonalAccessToken_x',
+			'--rate-limit',
+			'5',
+			'--window',
+			'10',
+			'--time-scale',
+			'60',
+			'--webhook-secret',
+			's3cret',
+			'--event-delay',
+			'250',
+			'--error-shape',
+			'status',
+			'--voice-event-shape',
+			'call',
+			'--redeliver-ratio',
+			'0.1',
+			'--concurrency',
+			'4',
+			'--no-auto-reply',
+			'--verbose',
 		]);
 		expect(verbose).toBe(true);
 		expect(init).toMatchObject({
@@ -53,13 +77,20 @@ describe('sandbox defaults and CLI options', () => {
 
 	it('refuse a value that is not a number or not one of the allowed words', () => {
 		expect(() => parseCliArgs(['--rate-limit', 'many'])).toThrow('--rate-limit must be a number');
-		expect(() => parseCliArgs(['--error-shape', 'xml'])).toThrow('--error-shape must be one of message, status');
+		expect(() => parseCliArgs(['--error-shape', 'xml'])).toThrow(
+			'--error-shape must be one of message, status',
+		);
 	});
 
 	it('print the URL and every token to use', () => {
 		const text = banner('http://127.0.0.1:8787', resolveOptions());
 		expect(text).toContain('http://127.0.0.1:8787');
-		for (const token of [DEFAULT_AGENT_TOKEN, DEFAULT_SUPPORT_TOKEN, OTHER_TENANT_SUPPORT_TOKEN, READ_ONLY_SUPPORT_TOKEN]) {
+		for (const token of [
+			DEFAULT_AGENT_TOKEN,
+			DEFAULT_SUPPORT_TOKEN,
+			OTHER_TENANT_SUPPORT_TOKEN,
+			READ_ONLY_SUPPORT_TOKEN,
+		]) {
 			expect(text).toContain(token);
 		}
 	});
@@ -76,7 +107,9 @@ describe('sandbox defaults and CLI options', () => {
 			first.config.agents[DEFAULT_AGENT_TOKEN].name = 'changed';
 			expect(second.config.rateLimit.limit).toBe(30);
 			expect(second.config.agents[DEFAULT_AGENT_TOKEN].name).toBe('Sandbox Booking Agent');
-			expect(DEFAULT_SANDBOX_OPTIONS.agents[DEFAULT_AGENT_TOKEN].name).toBe('Sandbox Booking Agent');
+			expect(DEFAULT_SANDBOX_OPTIONS.agents[DEFAULT_AGENT_TOKEN].name).toBe(
+				'Sandbox Booking Agent',
+			);
 		} finally {
 			await first.close();
 			await second.close();

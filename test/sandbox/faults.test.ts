@@ -13,7 +13,8 @@ describe('sandbox fault injection', () => {
 	afterEach(() => sandbox.reset());
 	afterAll(() => sandbox.close());
 
-	const createTicket = () => call(sandbox.url, 'POST', SUPPORT_PATHS.tickets, { token, json: { subject: 'x' } });
+	const createTicket = () =>
+		call(sandbox.url, 'POST', SUPPORT_PATHS.tickets, { token, json: { subject: 'x' } });
 	const me = () => call(sandbox.url, 'GET', SUPPORT_PATHS.me, { token });
 
 	describe('status faults', () => {
@@ -45,7 +46,12 @@ describe('sandbox fault injection', () => {
 		});
 
 		it('answer a chosen body and headers', async () => {
-			sandbox.injectFault({ count: 1, status: 429, body: { message: 'slow down' }, headers: { 'retry-after': '7' } });
+			sandbox.injectFault({
+				count: 1,
+				status: 429,
+				body: { message: 'slow down' },
+				headers: { 'retry-after': '7' },
+			});
 			const res = await me();
 			expect(res.status).toBe(429);
 			expect(res.body).toEqual({ message: 'slow down' });
@@ -93,10 +99,20 @@ describe('sandbox fault injection', () => {
 		it('record the dispatch and play its lifecycle, then drop the socket', async () => {
 			const receiver = await startReceiver();
 			try {
-				sandbox.injectFault({ count: 1, drop: true, afterProcessing: true, path: AGENT_PATHS.dispatch });
+				sandbox.injectFault({
+					count: 1,
+					drop: true,
+					afterProcessing: true,
+					path: AGENT_PATHS.dispatch,
+				});
 				const dispatch = call(sandbox.url, 'POST', AGENT_PATHS.dispatch, {
 					token: DEFAULT_AGENT_TOKEN,
-					json: { channel_id: 2, phone: '+201145803442', values: {}, webhook: { link: receiver.url } },
+					json: {
+						channel_id: 2,
+						phone: '+201145803442',
+						values: {},
+						webhook: { link: receiver.url },
+					},
 				});
 				await expect(dispatch).rejects.toThrow(/socket hang up|ECONNRESET/);
 				expect(sandbox.dispatches()).toHaveLength(1);
@@ -110,20 +126,33 @@ describe('sandbox fault injection', () => {
 
 	describe('over HTTP', () => {
 		it('are injected with POST /__sandbox/faults, listed, and cleared with DELETE', async () => {
-			const created = await call(sandbox.url, 'POST', '/__sandbox/faults', { json: { count: 3, status: 504, path: SUPPORT_PATHS.me } });
+			const created = await call(sandbox.url, 'POST', '/__sandbox/faults', {
+				json: { count: 3, status: 504, path: SUPPORT_PATHS.me },
+			});
 			expect(created.status).toBe(201);
-			expect(created.body).toEqual({ data: expect.objectContaining({ remaining: 3, status: 504 }) });
+			expect(created.body).toEqual({
+				data: expect.objectContaining({ remaining: 3, status: 504 }),
+			});
 			expect((await me()).status).toBe(504);
-			const listed = await call<{ data: Array<{ remaining: number }> }>(sandbox.url, 'GET', '/__sandbox/faults');
+			const listed = await call<{ data: Array<{ remaining: number }> }>(
+				sandbox.url,
+				'GET',
+				'/__sandbox/faults',
+			);
 			expect(listed.body.data.map((fault) => fault.remaining)).toEqual([2]);
 			await call(sandbox.url, 'DELETE', '/__sandbox/faults');
 			expect((await me()).status).toBe(200);
 		});
 
 		it('reject an invalid fault with 422', async () => {
-			const res = await call<{ errors: Record<string, string[]> }>(sandbox.url, 'POST', '/__sandbox/faults', {
-				json: { count: 0, status: 99, explode: true },
-			});
+			const res = await call<{ errors: Record<string, string[]> }>(
+				sandbox.url,
+				'POST',
+				'/__sandbox/faults',
+				{
+					json: { count: 0, status: 99, explode: true },
+				},
+			);
 			expect(res.status).toBe(422);
 			expect(res.body.errors).toEqual({
 				count: ['The count field must be at least 1.'],

@@ -21,7 +21,12 @@ export interface RequestOptions {
 }
 
 /** One request on a fresh connection (no keep-alive, so closing the sandbox never waits on us). */
-export function call<T = unknown>(baseUrl: string, method: string, path: string, options: RequestOptions = {}): Promise<Answer<T>> {
+export function call<T = unknown>(
+	baseUrl: string,
+	method: string,
+	path: string,
+	options: RequestOptions = {},
+): Promise<Answer<T>> {
 	const payload =
 		options.raw !== undefined
 			? Buffer.from(options.raw, 'utf8')
@@ -35,21 +40,30 @@ export function call<T = unknown>(baseUrl: string, method: string, path: string,
 		headers['content-length'] = String(payload.length);
 	}
 	return new Promise((resolve, reject) => {
-		const request = http.request(new URL(path, baseUrl), { method, headers, agent: false }, (response) => {
-			const chunks: Buffer[] = [];
-			response.on('data', (chunk: Buffer) => chunks.push(chunk));
-			response.on('end', () => {
-				const text = Buffer.concat(chunks).toString('utf8');
-				let body: unknown = text;
-				try {
-					body = text === '' ? null : JSON.parse(text);
-				} catch {
-					// Not JSON: tests read `text`.
-				}
-				resolve({ status: response.statusCode ?? 0, headers: response.headers, text, body: body as T });
-			});
-			response.on('error', reject);
-		});
+		const request = http.request(
+			new URL(path, baseUrl),
+			{ method, headers, agent: false },
+			(response) => {
+				const chunks: Buffer[] = [];
+				response.on('data', (chunk: Buffer) => chunks.push(chunk));
+				response.on('end', () => {
+					const text = Buffer.concat(chunks).toString('utf8');
+					let body: unknown = text;
+					try {
+						body = text === '' ? null : JSON.parse(text);
+					} catch {
+						// Not JSON: tests read `text`.
+					}
+					resolve({
+						status: response.statusCode ?? 0,
+						headers: response.headers,
+						text,
+						body: body as T,
+					});
+				});
+				response.on('error', reject);
+			},
+		);
 		request.on('error', reject);
 		request.end(payload ?? undefined);
 	});
@@ -69,7 +83,9 @@ export interface Receiver {
 }
 
 /** A webhook endpoint that records every POST and answers `status` (200 by default). */
-export async function startReceiver(status: (event: ReceivedEvent) => number = () => 200): Promise<Receiver> {
+export async function startReceiver(
+	status: (event: ReceivedEvent) => number = () => 200,
+): Promise<Receiver> {
 	const received: ReceivedEvent[] = [];
 	const server = http.createServer((req, res) => {
 		const chunks: Buffer[] = [];
@@ -101,9 +117,13 @@ export async function startReceiver(status: (event: ReceivedEvent) => number = (
 }
 
 /** A controllable clock for rate-limit windows and timestamps. */
-export function fakeClock(start = Date.parse('2025-11-13T23:24:50Z')): { now: () => number; advance: (ms: number) => void } {
+export function fakeClock(start = Date.parse('2025-11-13T23:24:50Z')): {
+	now: () => number;
+	advance: (ms: number) => void;
+} {
 	let current = start;
 	return { now: () => current, advance: (ms) => (current += ms) };
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number): Promise<void> =>
+	new Promise((resolve) => setTimeout(resolve, ms));

@@ -11,9 +11,17 @@ const T = '2025-11-13T23:24:50Z';
 const agent = { id: 4, public: 'boddy_rahsaan_Agent_4' };
 const conversation = { id: 1, phone: '+201145803442', values };
 const greeting = { role: 'agent', message: 'مرحبا! أنا مساعد acme...', timestamp: T };
-const dateMessage = { customer: 'the date is today nightly 10 clock', agent: 'ممتاز! تبي تحجز اليوم الساعة 10 بالليل...', timestamp: T };
+const dateMessage = {
+	customer: 'the date is today nightly 10 clock',
+	agent: 'ممتاز! تبي تحجز اليوم الساعة 10 بالليل...',
+	timestamp: T,
+};
 const nameMessage = { customer: 'my name is shady', agent: 'حياك يا Shady! ...', timestamp: T };
-const bookMessage = { customer: 'yes, book it for 10 pm please', agent: 'تم! حجزت لك اليوم الساعة 10 بالليل يا Shady.', timestamp: T };
+const bookMessage = {
+	customer: 'yes, book it for 10 pm please',
+	agent: 'تم! حجزت لك اليوم الساعة 10 بالليل يا Shady.',
+	timestamp: T,
+};
 const lines = (message: { customer: string; agent: string }) => [
 	{ role: 'customer', message: message.customer, timestamp: T },
 	{ role: 'agent', message: message.agent, timestamp: T },
@@ -37,7 +45,13 @@ describe('sandbox lifecycle playing', () => {
 	const dispatch = (extra: Record<string, unknown> = {}, channel_id = 2) =>
 		call(sandbox.url, 'POST', AGENT_PATHS.dispatch, {
 			token,
-			json: { channel_id, phone: '+201145803442', values, webhook: { link: receiver.url }, ...extra },
+			json: {
+				channel_id,
+				phone: '+201145803442',
+				values,
+				webhook: { link: receiver.url },
+				...extra,
+			},
 		});
 
 	beforeEach(async () => {
@@ -54,15 +68,9 @@ describe('sandbox lifecycle playing', () => {
 		it('posts onStarted, then onMessage per exchange with onUpdate after each extracting one, then onEnded', async () => {
 			await dispatch();
 			await sandbox.waitForDeliveries(EVENTS_PER_CONVERSATION);
-			expect(receiver.received.map((event) => (event.body.event as { type: string }).type)).toEqual([
-				'onStarted',
-				'onMessage',
-				'onMessage',
-				'onUpdate',
-				'onMessage',
-				'onUpdate',
-				'onEnded',
-			]);
+			expect(receiver.received.map((event) => (event.body.event as { type: string }).type)).toEqual(
+				['onStarted', 'onMessage', 'onMessage', 'onUpdate', 'onMessage', 'onUpdate', 'onEnded'],
+			);
 		});
 
 		it('shapes onStarted exactly as the reference: created_at, and extraction []', async () => {
@@ -129,11 +137,17 @@ describe('sandbox lifecycle playing', () => {
 		it('posts only events that pass the contract’s conversation event schema', async () => {
 			await dispatch();
 			await sandbox.waitForDeliveries(EVENTS_PER_CONVERSATION);
-			for (const event of receiver.received) expect(conversationEventSchema.safeParse(event.body).success).toBe(true);
+			for (const event of receiver.received)
+				expect(conversationEventSchema.safeParse(event.body).success).toBe(true);
 		});
 
 		it('sends JSON with the secret header and the request’s webhook.headers', async () => {
-			await dispatch({ webhook: { link: receiver.url, headers: { 'X-Workflow': 'wf-1', Authorization: 'Bearer mine' } } });
+			await dispatch({
+				webhook: {
+					link: receiver.url,
+					headers: { 'X-Workflow': 'wf-1', Authorization: 'Bearer mine' },
+				},
+			});
 			await sandbox.waitForDeliveries(EVENTS_PER_CONVERSATION);
 			for (const event of receiver.received) {
 				expect(event.headers).toMatchObject({
@@ -149,7 +163,9 @@ describe('sandbox lifecycle playing', () => {
 			sandbox.configure({ webhookSecret: null });
 			await dispatch();
 			await sandbox.waitForDeliveries(EVENTS_PER_CONVERSATION);
-			expect(receiver.received.every((event) => !(WEBHOOK_SECRET_HEADER in event.headers))).toBe(true);
+			expect(receiver.received.every((event) => !(WEBHOOK_SECRET_HEADER in event.headers))).toBe(
+				true,
+			);
 		});
 
 		it('merges webhook.body fields into every event body, never over the platform’s own fields', async () => {
@@ -185,7 +201,10 @@ describe('sandbox lifecycle playing', () => {
 				sequence: 0,
 				duplicate: false,
 				url: receiver.url,
-				headers: { 'content-type': 'application/json', [WEBHOOK_SECRET_HEADER]: DEFAULT_WEBHOOK_SECRET },
+				headers: {
+					'content-type': 'application/json',
+					[WEBHOOK_SECRET_HEADER]: DEFAULT_WEBHOOK_SECRET,
+				},
 				body: receiver.received[0].body,
 				status: 200,
 				error: null,
@@ -197,18 +216,20 @@ describe('sandbox lifecycle playing', () => {
 		});
 
 		it('follows a script changed through the inspection API', async () => {
-			const script = { greeting: 'Hi', exchanges: [{ customer: 'c', agent: 'a', extract: { vip: true } }] };
+			const script = {
+				greeting: 'Hi',
+				exchanges: [{ customer: 'c', agent: 'a', extract: { vip: true } }],
+			};
 			const res = await call(sandbox.url, 'PUT', '/__sandbox/config', { json: { script } });
 			expect(res.status).toBe(200);
 			await dispatch();
 			await sandbox.waitForIdle();
-			expect(receiver.received.map((event) => (event.body.event as { type: string }).type)).toEqual([
-				'onStarted',
-				'onMessage',
-				'onUpdate',
-				'onEnded',
-			]);
-			expect((receiver.received[3].body.result as { extraction: unknown }).extraction).toEqual({ vip: true });
+			expect(receiver.received.map((event) => (event.body.event as { type: string }).type)).toEqual(
+				['onStarted', 'onMessage', 'onUpdate', 'onEnded'],
+			);
+			expect((receiver.received[3].body.result as { extraction: unknown }).extraction).toEqual({
+				vip: true,
+			});
 		});
 	});
 
@@ -220,7 +241,9 @@ describe('sandbox lifecycle playing', () => {
 			receiver = await startReceiver(() => 500);
 			await dispatch();
 			const deliveries = await sandbox.waitForDeliveries(EVENTS_PER_CONVERSATION);
-			expect(deliveries.map((delivery) => delivery.status)).toEqual(new Array(EVENTS_PER_CONVERSATION).fill(500));
+			expect(deliveries.map((delivery) => delivery.status)).toEqual(
+				new Array(EVENTS_PER_CONVERSATION).fill(500),
+			);
 		});
 
 		it('records a network error when nothing listens at the link', async () => {
@@ -248,7 +271,13 @@ describe('sandbox lifecycle playing', () => {
 			expect(body).toEqual({
 				event: { type: 'ondone', about: 'call' },
 				agent,
-				call: { id: 1, channel_id: 3, phone: '+201145803442', values, created_at: '2025-11-13 23:24:50' },
+				call: {
+					id: 1,
+					channel_id: 3,
+					phone: '+201145803442',
+					values,
+					created_at: '2025-11-13 23:24:50',
+				},
 				result: {
 					recording: true,
 					call_recording_url: `${sandbox.url}/__sandbox/recordings/1.mp3`,
@@ -270,7 +299,8 @@ describe('sandbox lifecycle playing', () => {
 			await start({ voiceEventShape: 'call' });
 			await dispatch({}, 3);
 			await sandbox.waitForIdle();
-			const url = (receiver.received[0].body.result as { call_recording_url: string }).call_recording_url;
+			const url = (receiver.received[0].body.result as { call_recording_url: string })
+				.call_recording_url;
 			const res = await call(url, 'GET', url);
 			expect(res.status).toBe(200);
 			expect(res.headers['content-type']).toBe('audio/mpeg');
@@ -312,7 +342,11 @@ describe('sandbox lifecycle playing', () => {
 			});
 			const deliveries = await sandbox.waitForDeliveries(20 * EVENTS_PER_CONVERSATION);
 			const byConversation = new Map<number, DeliveryRecord[]>();
-			for (const delivery of deliveries) byConversation.set(delivery.conversation_id, [...(byConversation.get(delivery.conversation_id) ?? []), delivery]);
+			for (const delivery of deliveries)
+				byConversation.set(delivery.conversation_id, [
+					...(byConversation.get(delivery.conversation_id) ?? []),
+					delivery,
+				]);
 			expect(byConversation.size).toBe(20);
 			const [batch] = sandbox.batches();
 			batch.rows.forEach((row, index) => {
@@ -347,7 +381,9 @@ describe('sandbox lifecycle playing', () => {
 			await start({ eventDelayMs: 1000, timeScale: 25 });
 			await dispatch();
 			const deliveries = await sandbox.waitForDeliveries(EVENTS_PER_CONVERSATION);
-			const gaps = deliveries.slice(1).map((delivery, index) => delivery.started_ms - deliveries[index].started_ms);
+			const gaps = deliveries
+				.slice(1)
+				.map((delivery, index) => delivery.started_ms - deliveries[index].started_ms);
 			for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(35);
 			expect(deliveries[6].started_ms - deliveries[0].started_ms).toBeLessThan(1000);
 		});
@@ -365,7 +401,9 @@ describe('sandbox lifecycle playing', () => {
 
 	describe('redelivery', () => {
 		const duplicated = (deliveries: DeliveryRecord[]) =>
-			deliveries.filter((delivery) => delivery.duplicate).map((delivery) => `${delivery.conversation_id}/${delivery.sequence}`);
+			deliveries
+				.filter((delivery) => delivery.duplicate)
+				.map((delivery) => `${delivery.conversation_id}/${delivery.sequence}`);
 
 		it('posts every event twice, back to back and identical, at ratio 1', async () => {
 			await start({ redeliverRatio: 1 });
@@ -392,7 +430,10 @@ describe('sandbox lifecycle playing', () => {
 					token,
 					json: { channel_id: 2, name: 'b', rows: rows(40), webhook: { link: receiver.url } },
 				});
-				await sandbox.waitForDeliveries((all) => all.filter((delivery) => !delivery.duplicate).length === 40 * EVENTS_PER_CONVERSATION);
+				await sandbox.waitForDeliveries(
+					(all) =>
+						all.filter((delivery) => !delivery.duplicate).length === 40 * EVENTS_PER_CONVERSATION,
+				);
 				await sandbox.waitForIdle();
 				const result = duplicated(sandbox.deliveries()).sort();
 				await sandbox.close();

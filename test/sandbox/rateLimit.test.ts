@@ -1,5 +1,9 @@
 import { RATE_LIMIT, SUPPORT_PATHS } from '../../nodes/shared/contract';
-import { DEFAULT_SUPPORT_TOKEN, OTHER_TENANT_SUPPORT_TOKEN, startSandbox } from '../../sandbox/server';
+import {
+	DEFAULT_SUPPORT_TOKEN,
+	OTHER_TENANT_SUPPORT_TOKEN,
+	startSandbox,
+} from '../../sandbox/server';
 import type { Sandbox } from '../../sandbox/server';
 import { call, fakeClock, sleep } from './helpers';
 
@@ -28,7 +32,10 @@ describe('sandbox rate limit (per token, fixed window)', () => {
 
 	it('answers 429 with Retry-After over the limit and does not process the request', async () => {
 		for (let index = 0; index < 3; index++) await me();
-		const res = await call(sandbox.url, 'POST', SUPPORT_PATHS.tickets, { token, json: { subject: 'x' } });
+		const res = await call(sandbox.url, 'POST', SUPPORT_PATHS.tickets, {
+			token,
+			json: { subject: 'x' },
+		});
 		expect(res.status).toBe(429);
 		expect(res.body).toEqual({ message: 'Too Many Attempts.' });
 		expect(res.headers[RATE_LIMIT.retryAfterHeader]).toBe('60');
@@ -93,7 +100,10 @@ describe('sandbox rate limit (per token, fixed window)', () => {
 		});
 
 		it('makes a one-minute window last one real second at scale 60 (real clock)', async () => {
-			const real = await startSandbox({ rateLimit: { limit: 1, windowSeconds: 60 }, timeScale: 60 });
+			const real = await startSandbox({
+				rateLimit: { limit: 1, windowSeconds: 60 },
+				timeScale: 60,
+			});
 			try {
 				expect((await call(real.url, 'GET', SUPPORT_PATHS.me, { token })).status).toBe(200);
 				const refused = await call(real.url, 'GET', SUPPORT_PATHS.me, { token });

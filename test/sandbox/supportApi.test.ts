@@ -18,7 +18,14 @@ import { call } from './helpers';
 
 interface Page<T> {
 	data: T[];
-	meta: { current_page: number; last_page: number; per_page: number; total: number; from: number | null; to: number | null };
+	meta: {
+		current_page: number;
+		last_page: number;
+		per_page: number;
+		total: number;
+		from: number | null;
+		to: number | null;
+	};
 	links: { first: string; last: string; prev: string | null; next: string | null };
 }
 
@@ -32,8 +39,14 @@ describe('sandbox Support Center API', () => {
 	afterEach(() => sandbox.reset());
 	afterAll(() => sandbox.close());
 
-	async function createTicket(body: Record<string, unknown> = { subject: 'Order late' }, as = token): Promise<Ticket> {
-		const res = await call<{ data: Ticket }>(sandbox.url, 'POST', SUPPORT_PATHS.tickets, { token: as, json: body });
+	async function createTicket(
+		body: Record<string, unknown> = { subject: 'Order late' },
+		as = token,
+	): Promise<Ticket> {
+		const res = await call<{ data: Ticket }>(sandbox.url, 'POST', SUPPORT_PATHS.tickets, {
+			token: as,
+			json: body,
+		});
 		expect(res.status).toBe(201);
 		return res.body.data;
 	}
@@ -50,7 +63,9 @@ describe('sandbox Support Center API', () => {
 		});
 
 		it('needs no ability', async () => {
-			const res = await call(sandbox.url, 'GET', SUPPORT_PATHS.me, { token: READ_ONLY_SUPPORT_TOKEN });
+			const res = await call(sandbox.url, 'GET', SUPPORT_PATHS.me, {
+				token: READ_ONLY_SUPPORT_TOKEN,
+			});
 			expect(res.status).toBe(200);
 		});
 	});
@@ -59,7 +74,11 @@ describe('sandbox Support Center API', () => {
 		it('creates an open ticket with a public id and a conversation, matching the contract schema', async () => {
 			const res = await call(sandbox.url, 'POST', SUPPORT_PATHS.tickets, {
 				token,
-				json: { subject: 'Order late', priority: 'high', customer: { name: 'Shady', email: 'shady@example.com', phone: '+201145803442' } },
+				json: {
+					subject: 'Order late',
+					priority: 'high',
+					customer: { name: 'Shady', email: 'shady@example.com', phone: '+201145803442' },
+				},
 			});
 			expect(res.status).toBe(201);
 			const { data } = envelopeSchema(ticketSchema).parse(res.body);
@@ -75,7 +94,12 @@ describe('sandbox Support Center API', () => {
 		});
 
 		it('accepts, stores and returns unknown extra fields', async () => {
-			const ticket = await createTicket({ subject: 'x', order_ref: 'A-17', channel: 'web', tags: ['vip'] });
+			const ticket = await createTicket({
+				subject: 'x',
+				order_ref: 'A-17',
+				channel: 'web',
+				tags: ['vip'],
+			});
 			expect(ticket).toMatchObject({ order_ref: 'A-17', channel: 'web', tags: ['vip'] });
 			expect(sandbox.tickets()[0]).toMatchObject({ tenant_id: 1, order_ref: 'A-17' });
 		});
@@ -88,15 +112,23 @@ describe('sandbox Support Center API', () => {
 		});
 
 		it('keeps Arabic text intact, byte for byte, in the UTF-8 response', async () => {
-			const res = await call(sandbox.url, 'POST', SUPPORT_PATHS.tickets, { token, json: { subject: 'طلبي متأخر' } });
+			const res = await call(sandbox.url, 'POST', SUPPORT_PATHS.tickets, {
+				token,
+				json: { subject: 'طلبي متأخر' },
+			});
 			expect(res.text).toContain('"subject":"طلبي متأخر"');
 		});
 
 		it('answers 422 with every invalid field, nested ones under dotted keys', async () => {
-			const res = await call<{ message: string; errors: Record<string, string[]> }>(sandbox.url, 'POST', SUPPORT_PATHS.tickets, {
-				token,
-				json: { priority: 'asap', customer: { email: 'nope', phone: '0114' }, tags: 'vip' },
-			});
+			const res = await call<{ message: string; errors: Record<string, string[]> }>(
+				sandbox.url,
+				'POST',
+				SUPPORT_PATHS.tickets,
+				{
+					token,
+					json: { priority: 'asap', customer: { email: 'nope', phone: '0114' }, tags: 'vip' },
+				},
+			);
 			expect(res.status).toBe(422);
 			expect(res.body).toEqual({
 				message: 'The given data was invalid.',
@@ -113,7 +145,10 @@ describe('sandbox Support Center API', () => {
 
 		it('answers 422 in the assumed status shape when configured so', async () => {
 			sandbox.configure({ errorShape: 'status' });
-			const res = await call(sandbox.url, 'POST', SUPPORT_PATHS.tickets, { token, json: { subject: '  ' } });
+			const res = await call(sandbox.url, 'POST', SUPPORT_PATHS.tickets, {
+				token,
+				json: { subject: '  ' },
+			});
 			expect(res.status).toBe(422);
 			expect(res.body).toEqual({
 				status: { message: 'The given data was invalid.', check: false },
@@ -135,14 +170,18 @@ describe('sandbox Support Center API', () => {
 	describe('GET ticket', () => {
 		it('returns the tenant’s ticket by public id', async () => {
 			const created = await createTicket();
-			const res = await call(sandbox.url, 'GET', SUPPORT_PATHS.ticket(created.public_id), { token });
+			const res = await call(sandbox.url, 'GET', SUPPORT_PATHS.ticket(created.public_id), {
+				token,
+			});
 			expect(res.status).toBe(200);
 			expect(envelopeSchema(ticketSchema).parse(res.body).data).toEqual(created);
 		});
 
 		it('answers 404 for another tenant’s ticket', async () => {
 			const created = await createTicket();
-			const res = await call(sandbox.url, 'GET', SUPPORT_PATHS.ticket(created.public_id), { token: OTHER_TENANT_SUPPORT_TOKEN });
+			const res = await call(sandbox.url, 'GET', SUPPORT_PATHS.ticket(created.public_id), {
+				token: OTHER_TENANT_SUPPORT_TOKEN,
+			});
 			expect(res.status).toBe(404);
 		});
 
@@ -157,11 +196,23 @@ describe('sandbox Support Center API', () => {
 			for (let index = 0; index < 5; index++) await createTicket({ subject: `t${index}` });
 			await createTicket({ subject: 'other tenant' }, OTHER_TENANT_SUPPORT_TOKEN);
 
-			const first = await call<Page<Ticket>>(sandbox.url, 'GET', `${SUPPORT_PATHS.tickets}?per_page=2`, { token });
+			const first = await call<Page<Ticket>>(
+				sandbox.url,
+				'GET',
+				`${SUPPORT_PATHS.tickets}?per_page=2`,
+				{ token },
+			);
 			expect(first.status).toBe(200);
 			expect(pageSchema(ticketSchema).safeParse(first.body).success).toBe(true);
 			expect(first.body.data.map((ticket) => ticket.subject)).toEqual(['t0', 't1']);
-			expect(first.body.meta).toMatchObject({ current_page: 1, last_page: 3, per_page: 2, total: 5, from: 1, to: 2 });
+			expect(first.body.meta).toMatchObject({
+				current_page: 1,
+				last_page: 3,
+				per_page: 2,
+				total: 5,
+				from: 1,
+				to: 2,
+			});
 			expect(first.body.links).toEqual({
 				first: `${sandbox.url}${SUPPORT_PATHS.tickets}?per_page=2&page=1`,
 				last: `${sandbox.url}${SUPPORT_PATHS.tickets}?per_page=2&page=3`,
@@ -177,35 +228,63 @@ describe('sandbox Support Center API', () => {
 		});
 
 		it('uses 15 per page by default and caps per_page at 100', async () => {
-			const byDefault = await call<Page<Ticket>>(sandbox.url, 'GET', SUPPORT_PATHS.tickets, { token });
+			const byDefault = await call<Page<Ticket>>(sandbox.url, 'GET', SUPPORT_PATHS.tickets, {
+				token,
+			});
 			expect(byDefault.body.meta.per_page).toBe(15);
-			const capped = await call<Page<Ticket>>(sandbox.url, 'GET', `${SUPPORT_PATHS.tickets}?per_page=500`, { token });
+			const capped = await call<Page<Ticket>>(
+				sandbox.url,
+				'GET',
+				`${SUPPORT_PATHS.tickets}?per_page=500`,
+				{ token },
+			);
 			expect(capped.body.meta.per_page).toBe(100);
 		});
 
 		it('answers an empty page with last_page 1 when the tenant has no tickets', async () => {
 			await createTicket();
-			const res = await call<Page<Ticket>>(sandbox.url, 'GET', SUPPORT_PATHS.tickets, { token: OTHER_TENANT_SUPPORT_TOKEN });
+			const res = await call<Page<Ticket>>(sandbox.url, 'GET', SUPPORT_PATHS.tickets, {
+				token: OTHER_TENANT_SUPPORT_TOKEN,
+			});
 			expect(res.body.data).toEqual([]);
-			expect(res.body.meta).toMatchObject({ current_page: 1, last_page: 1, total: 0, from: null, to: null });
+			expect(res.body.meta).toMatchObject({
+				current_page: 1,
+				last_page: 1,
+				total: 0,
+				from: null,
+				to: null,
+			});
 		});
 	});
 
 	describe('POST Send', () => {
 		it('adds a customer message and answers 201 with it', async () => {
 			const ticket = await createTicket();
-			const res = await call(sandbox.url, 'POST', SUPPORT_PATHS.sendMessage(String(ticket.conversation_id)), {
-				token,
-				json: { message: 'أي تحديث؟' },
-			});
+			const res = await call(
+				sandbox.url,
+				'POST',
+				SUPPORT_PATHS.sendMessage(String(ticket.conversation_id)),
+				{
+					token,
+					json: { message: 'أي تحديث؟' },
+				},
+			);
 			expect(res.status).toBe(201);
-			expect(envelopeSchema(historyItemSchema).parse(res.body).data).toMatchObject({ role: 'customer', message: 'أي تحديث؟' });
+			expect(envelopeSchema(historyItemSchema).parse(res.body).data).toMatchObject({
+				role: 'customer',
+				message: 'أي تحديث؟',
+			});
 		});
 
 		it('makes the agent reply with the deterministic auto-reply', async () => {
 			const ticket = await createTicket();
-			await call(sandbox.url, 'POST', SUPPORT_PATHS.sendMessage(String(ticket.conversation_id)), { token, json: { message: 'hello' } });
-			expect(sandbox.messages(ticket.conversation_id).map(({ role, message }) => ({ role, message }))).toEqual([
+			await call(sandbox.url, 'POST', SUPPORT_PATHS.sendMessage(String(ticket.conversation_id)), {
+				token,
+				json: { message: 'hello' },
+			});
+			expect(
+				sandbox.messages(ticket.conversation_id).map(({ role, message }) => ({ role, message })),
+			).toEqual([
 				{ role: 'customer', message: 'hello' },
 				{ role: 'agent', message: 'شكراً لتواصلك معنا! وصلتنا رسالتك: "hello"' },
 			]);
@@ -214,33 +293,54 @@ describe('sandbox Support Center API', () => {
 		it('does not reply when autoReply is off', async () => {
 			sandbox.configure({ autoReply: false });
 			const ticket = await createTicket();
-			await call(sandbox.url, 'POST', SUPPORT_PATHS.sendMessage(String(ticket.conversation_id)), { token, json: { message: 'hello' } });
+			await call(sandbox.url, 'POST', SUPPORT_PATHS.sendMessage(String(ticket.conversation_id)), {
+				token,
+				json: { message: 'hello' },
+			});
 			expect(sandbox.messages(ticket.conversation_id)).toHaveLength(1);
 		});
 
 		it('answers 404 for another tenant’s conversation and stores nothing', async () => {
 			const ticket = await createTicket();
-			const res = await call(sandbox.url, 'POST', SUPPORT_PATHS.sendMessage(String(ticket.conversation_id)), {
-				token: OTHER_TENANT_SUPPORT_TOKEN,
-				json: { message: 'hello' },
-			});
+			const res = await call(
+				sandbox.url,
+				'POST',
+				SUPPORT_PATHS.sendMessage(String(ticket.conversation_id)),
+				{
+					token: OTHER_TENANT_SUPPORT_TOKEN,
+					json: { message: 'hello' },
+				},
+			);
 			expect(res.status).toBe(404);
 			expect(sandbox.messages(ticket.conversation_id)).toHaveLength(0);
 		});
 
 		it('answers 422 for an empty message', async () => {
 			const ticket = await createTicket();
-			const res = await call(sandbox.url, 'POST', SUPPORT_PATHS.sendMessage(String(ticket.conversation_id)), { token, json: {} });
+			const res = await call(
+				sandbox.url,
+				'POST',
+				SUPPORT_PATHS.sendMessage(String(ticket.conversation_id)),
+				{ token, json: {} },
+			);
 			expect(res.status).toBe(422);
-			expect(res.body).toEqual({ message: 'The given data was invalid.', errors: { message: ['The message field is required.'] } });
+			expect(res.body).toEqual({
+				message: 'The given data was invalid.',
+				errors: { message: ['The message field is required.'] },
+			});
 		});
 
 		it('answers 403 to a token without the send ability', async () => {
 			const ticket = await createTicket();
-			const res = await call<{ message: string }>(sandbox.url, 'POST', SUPPORT_PATHS.sendMessage(String(ticket.conversation_id)), {
-				token: READ_ONLY_SUPPORT_TOKEN,
-				json: { message: 'hello' },
-			});
+			const res = await call<{ message: string }>(
+				sandbox.url,
+				'POST',
+				SUPPORT_PATHS.sendMessage(String(ticket.conversation_id)),
+				{
+					token: READ_ONLY_SUPPORT_TOKEN,
+					json: { message: 'hello' },
+				},
+			);
 			expect(res.status).toBe(403);
 			expect(res.body.message).toContain(SUPPORT_ABILITIES.sendMessage);
 		});
@@ -254,7 +354,9 @@ describe('sandbox Support Center API', () => {
 			await call(sandbox.url, 'POST', path, { token, json: { message: 'third' } });
 
 			const history = SUPPORT_PATHS.history(String(ticket.conversation_id));
-			const page1 = await call<Page<HistoryItem>>(sandbox.url, 'GET', `${history}?per_page=3`, { token });
+			const page1 = await call<Page<HistoryItem>>(sandbox.url, 'GET', `${history}?per_page=3`, {
+				token,
+			});
 			expect(page1.status).toBe(200);
 			expect(pageSchema(historyItemSchema).safeParse(page1.body).success).toBe(true);
 			expect(page1.body.data.map((item) => `${item.role}:${item.message.slice(0, 6)}`)).toEqual([
@@ -263,13 +365,23 @@ describe('sandbox Support Center API', () => {
 				'agent:شكراً ',
 			]);
 			expect(page1.body.meta).toMatchObject({ current_page: 1, last_page: 2, total: 5 });
-			const page2 = await call<Page<HistoryItem>>(sandbox.url, 'GET', `${history}?per_page=3&page=2`, { token });
+			const page2 = await call<Page<HistoryItem>>(
+				sandbox.url,
+				'GET',
+				`${history}?per_page=3&page=2`,
+				{ token },
+			);
 			expect(page2.body.data.map((item) => item.message.slice(0, 5))).toEqual(['third', 'شكراً']);
 		});
 
 		it('answers 404 for another tenant’s conversation', async () => {
 			const ticket = await createTicket();
-			const res = await call(sandbox.url, 'GET', SUPPORT_PATHS.history(String(ticket.conversation_id)), { token: OTHER_TENANT_SUPPORT_TOKEN });
+			const res = await call(
+				sandbox.url,
+				'GET',
+				SUPPORT_PATHS.history(String(ticket.conversation_id)),
+				{ token: OTHER_TENANT_SUPPORT_TOKEN },
+			);
 			expect(res.status).toBe(404);
 		});
 	});

@@ -10,7 +10,12 @@ import { withScaleSection } from '../../scripts/scale/report';
 type Measured = Omit<ScenarioResult, 'checks' | 'passed'>;
 
 const N = 100;
-const spec: ScenarioSpec = { name: 'redelivered', conversations: N, redeliverRatio: 0.05, deliveryConcurrency: 16 };
+const spec: ScenarioSpec = {
+	name: 'redelivered',
+	conversations: N,
+	redeliverRatio: 0.05,
+	deliveryConcurrency: 16,
+};
 
 /** What a scenario that went right measures: 4 events per conversation, 20 of them posted twice (5 onEnded). */
 function flawless(): Measured {
@@ -33,12 +38,23 @@ function flawless(): Measured {
 			onEndedStarted: N,
 			perSecond: 40,
 		},
-		executions: { byStatus: { success: N }, retried: 0, retriesByStatus: {}, succeeded: N, failedWithWorker: 0 },
+		executions: {
+			byStatus: { success: N },
+			retried: 0,
+			retriesByStatus: {},
+			succeeded: N,
+			failedWithWorker: 0,
+		},
 		tickets: { total: N, exactlyOnce: N, missing: 0, duplicated: 0 },
 		confirmations: { total: N, exactlyOnce: N, missing: 0, duplicated: 0 },
 		incompleteFollowUps: 0,
 		support: { requests: 2 * N, rateLimited: 3, failedOnRateLimit: 0 },
-		timing: { batchMs: 300, followUpSpanMs: 10_000, followUpsPerSecond: 10, rateLimitFloorMs: 5667 },
+		timing: {
+			batchMs: 300,
+			followUpSpanMs: 10_000,
+			followUpsPerSecond: 10,
+			rateLimitFloorMs: 5667,
+		},
 		faultReport: null,
 	};
 }
@@ -94,10 +110,20 @@ describe('a scenario passes only when every conversation is followed up exactly 
 });
 
 describe('a killed worker: only the executions n8n failed with it may lack their follow-up', () => {
-	const killed: ScenarioSpec = { ...spec, name: 'worker-killed', fault: { kind: 'kill', atTicketsFraction: 0.3, downMs: 5000 } };
+	const killed: ScenarioSpec = {
+		...spec,
+		name: 'worker-killed',
+		fault: { kind: 'kill', atTicketsFraction: 0.3, downMs: 5000 },
+	};
 	const afterKill = (): Measured => {
 		const measured = flawless();
-		measured.executions = { byStatus: { success: N - 3, error: 3 }, retried: 3, retriesByStatus: { error: 3 }, succeeded: N - 3, failedWithWorker: 3 };
+		measured.executions = {
+			byStatus: { success: N - 3, error: 3 },
+			retried: 3,
+			retriesByStatus: { error: 3 },
+			succeeded: N - 3,
+			failedWithWorker: 3,
+		};
 		measured.tickets = { total: N - 1, exactlyOnce: N - 1, missing: 1, duplicated: 0 };
 		measured.confirmations = { total: N - 3, exactlyOnce: N - 3, missing: 2, duplicated: 0 };
 		measured.incompleteFollowUps = 3;
@@ -118,13 +144,17 @@ describe('a killed worker: only the executions n8n failed with it may lack their
 	it('fails when a conversation lacks its follow-up without a failed execution to show for it', () => {
 		const measured = afterKill();
 		measured.incompleteFollowUps = 4;
-		expect(failing(measured, killed)).toEqual(['exactly one ticket and one confirmation per conversation (all but the 3 that n8n failed with the killed worker)']);
+		expect(failing(measured, killed)).toEqual([
+			'exactly one ticket and one confirmation per conversation (all but the 3 that n8n failed with the killed worker)',
+		]);
 	});
 
 	it('fails when a follow-up ran twice', () => {
 		const measured = afterKill();
 		measured.tickets.duplicated = 1;
-		expect(failing(measured, killed)).toContain('exactly one ticket and one confirmation per conversation (all but the 3 that n8n failed with the killed worker)');
+		expect(failing(measured, killed)).toContain(
+			'exactly one ticket and one confirmation per conversation (all but the 3 that n8n failed with the killed worker)',
+		);
 	});
 
 	it('the same losses without a kill fail: only a killed worker excuses them', () => {
@@ -138,8 +168,12 @@ describe('a killed worker: only the executions n8n failed with it may lack their
 describe('the scale-out section of BENCHMARKS.md', () => {
 	it('is appended once, then replaced in place', () => {
 		const first = withScaleSection('# Benchmarks\n\nbody\n', 'section one');
-		expect(first).toBe('# Benchmarks\n\nbody\n\n<!-- scale-test:start -->\nsection one\n<!-- scale-test:end -->\n');
+		expect(first).toBe(
+			'# Benchmarks\n\nbody\n\n<!-- scale-test:start -->\nsection one\n<!-- scale-test:end -->\n',
+		);
 		const second = withScaleSection(`${first}\nafter\n`, 'section two');
-		expect(second).toBe('# Benchmarks\n\nbody\n\n<!-- scale-test:start -->\nsection two\n<!-- scale-test:end -->\n\nafter\n');
+		expect(second).toBe(
+			'# Benchmarks\n\nbody\n\n<!-- scale-test:start -->\nsection two\n<!-- scale-test:end -->\n\nafter\n',
+		);
 	});
 });

@@ -86,7 +86,10 @@ describe('Ticket → Create', () => {
 			[{ statusCode: 201, body: { data: ticket } }],
 			create({ extraFields: { department: 'logistics', subject: 'ignored' } }),
 		);
-		expect(sent[0].body).toEqual({ department: 'logistics', subject: 'Order 1212 arrived damaged' });
+		expect(sent[0].body).toEqual({
+			department: 'logistics',
+			subject: 'Order 1212 arrived damaged',
+		});
 	});
 
 	it('outputs public_id and conversation_id first, for expressions in the next node', async () => {
@@ -97,17 +100,36 @@ describe('Ticket → Create', () => {
 
 	it.each([
 		['an empty subject', create({}, '   '), 'Item 0: Subject is required and is empty'],
-		['a malformed e-mail', create({ customerEmail: 'shady-at-example' }), 'Item 0: Customer Email "shady-at-example" is not an e-mail address'],
-		['a malformed phone', create({ customerPhone: '12345' }), 'Item 0: Customer Phone "12345" is not a phone number'],
-		['metadata that is not a JSON object', create({ metadata: '[1, 2]' }), 'Item 0: Metadata (JSON) must be a JSON object'],
-		['metadata that is not JSON', create({ metadata: '{order' }), 'Item 0: Metadata (JSON) is not valid JSON'],
-	])('rejects %s before sending anything, naming the item and the field', async (_case, options, message) => {
-		const fake = fakeContext([], options);
-		const error = await failure(new VelentsSupport().execute.call(fake.context));
-		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error.message).toContain(message);
-		expect(fake.sent).toHaveLength(0);
-	});
+		[
+			'a malformed e-mail',
+			create({ customerEmail: 'shady-at-example' }),
+			'Item 0: Customer Email "shady-at-example" is not an e-mail address',
+		],
+		[
+			'a malformed phone',
+			create({ customerPhone: '12345' }),
+			'Item 0: Customer Phone "12345" is not a phone number',
+		],
+		[
+			'metadata that is not a JSON object',
+			create({ metadata: '[1, 2]' }),
+			'Item 0: Metadata (JSON) must be a JSON object',
+		],
+		[
+			'metadata that is not JSON',
+			create({ metadata: '{order' }),
+			'Item 0: Metadata (JSON) is not valid JSON',
+		],
+	])(
+		'rejects %s before sending anything, naming the item and the field',
+		async (_case, options, message) => {
+			const fake = fakeContext([], options);
+			const error = await failure(new VelentsSupport().execute.call(fake.context));
+			expect(error).toBeInstanceOf(NodeOperationError);
+			expect(error.message).toContain(message);
+			expect(fake.sent).toHaveLength(0);
+		},
+	);
 
 	it('with Continue On Fail, a bad item becomes an error item and the others are created, in order', async () => {
 		const { items, sent } = await run(
@@ -118,7 +140,12 @@ describe('Ticket → Create', () => {
 			{
 				items: 3,
 				continueOnFail: true,
-				parameters: { resource: 'ticket', operation: 'create', subject: 'Case', additionalFields: {} },
+				parameters: {
+					resource: 'ticket',
+					operation: 'create',
+					subject: 'Case',
+					additionalFields: {},
+				},
 				itemParameters: [{}, { subject: '' }, {}],
 			},
 		);
@@ -134,10 +161,17 @@ describe('Ticket → Create', () => {
 	it('without Continue On Fail, the first failing item stops the run and is named', async () => {
 		const fake = fakeContext([{ statusCode: 201, body: { data: ticket } }], {
 			items: 2,
-			parameters: { resource: 'ticket', operation: 'create', subject: 'Case', additionalFields: {} },
+			parameters: {
+				resource: 'ticket',
+				operation: 'create',
+				subject: 'Case',
+				additionalFields: {},
+			},
 			itemParameters: [{}, { subject: '' }],
 		});
-		const error = (await failure(new VelentsSupport().execute.call(fake.context))) as NodeOperationError;
+		const error = (await failure(
+			new VelentsSupport().execute.call(fake.context),
+		)) as NodeOperationError;
 		expect(error.context.itemIndex).toBe(1);
 	});
 });
@@ -189,17 +223,36 @@ describe('Ticket → Get Many', () => {
 
 describe('Conversation → Send Message', () => {
 	it('posts the message into the conversation and outputs the created message', async () => {
-		const message = { id: 9, role: 'customer', message: 'وصلت الطلبية؟', created_at: '2025-11-13 23:30:00' };
+		const message = {
+			id: 9,
+			role: 'customer',
+			message: 'وصلت الطلبية؟',
+			created_at: '2025-11-13 23:30:00',
+		};
 		const { items, sent } = await run([{ statusCode: 201, body: { data: message } }], {
-			parameters: { resource: 'conversation', operation: 'sendMessage', conversationId: '41', message: 'وصلت الطلبية؟' },
+			parameters: {
+				resource: 'conversation',
+				operation: 'sendMessage',
+				conversationId: '41',
+				message: 'وصلت الطلبية؟',
+			},
 		});
-		expect(sent[0]).toMatchObject({ method: 'POST', url: '/Company/Conversation/41/Send', body: { message: 'وصلت الطلبية؟' } });
+		expect(sent[0]).toMatchObject({
+			method: 'POST',
+			url: '/Company/Conversation/41/Send',
+			body: { message: 'وصلت الطلبية؟' },
+		});
 		expect(items[0].json).toEqual({ conversation_id: '41', ...message });
 	});
 
 	it('rejects a missing conversation id before sending', async () => {
 		const fake = fakeContext([], {
-			parameters: { resource: 'conversation', operation: 'sendMessage', conversationId: '', message: 'hi' },
+			parameters: {
+				resource: 'conversation',
+				operation: 'sendMessage',
+				conversationId: '',
+				message: 'hi',
+			},
 		});
 		const error = await failure(new VelentsSupport().execute.call(fake.context));
 		expect(error.message).toBe('Item 0: Conversation ID is required and is empty');
@@ -211,15 +264,28 @@ describe('Conversation → Get History', () => {
 	it('outputs one item per message, oldest first, whatever order the server used', async () => {
 		const history = [
 			{ id: 3, role: 'agent', message: 'حياك يا Shady!', created_at: '2025-11-13 23:25:48' },
-			{ id: 1, role: 'agent', message: 'مرحبا! أنا مساعد acme...', created_at: '2025-11-13 23:24:50' },
+			{
+				id: 1,
+				role: 'agent',
+				message: 'مرحبا! أنا مساعد acme...',
+				created_at: '2025-11-13 23:24:50',
+			},
 			{ id: 2, role: 'customer', message: 'my name is shady', created_at: '2025-11-13 23:25:10' },
 		];
 		const { items, sent } = await run([{ statusCode: 200, body: { data: history } }], {
-			parameters: { resource: 'conversation', operation: 'getHistory', conversationId: '41', returnAll: true },
+			parameters: {
+				resource: 'conversation',
+				operation: 'getHistory',
+				conversationId: '41',
+				returnAll: true,
+			},
 		});
 		expect(sent[0].url).toBe('/Company/Conversation/41/history');
 		expect(items.map((item) => item.json.id)).toEqual([1, 2, 3]);
-		expect(items[0].json).toMatchObject({ conversation_id: '41', message: 'مرحبا! أنا مساعد acme...' });
+		expect(items[0].json).toMatchObject({
+			conversation_id: '41',
+			message: 'مرحبا! أنا مساعد acme...',
+		});
 	});
 });
 
@@ -231,6 +297,7 @@ describe('the node as an AI tool', () => {
 			.filter((property) => property.name === 'operation')
 			.flatMap((property) => property.options ?? []);
 		expect(operations).toHaveLength(6);
-		for (const operation of operations) expect(operation).toMatchObject({ description: expect.stringMatching(/\w{4,}/) });
+		for (const operation of operations)
+			expect(operation).toMatchObject({ description: expect.stringMatching(/\w{4,}/) });
 	});
 });

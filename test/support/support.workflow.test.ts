@@ -57,10 +57,17 @@ describe('the reference’s typical flow: me → create ticket → send a reply 
 				returnAll: true,
 			}),
 		);
-		const result = await runFlow(workflow, support(), items({ order_id: '1212', name: 'Shady', phone: '+20 114 580 3442' }));
+		const result = await runFlow(
+			workflow,
+			support(),
+			items({ order_id: '1212', name: 'Shady', phone: '+20 114 580 3442' }),
+		);
 
 		expect(result.error).toBeUndefined();
-		expect(result.outputOf('Me')[0].json).toMatchObject({ tenant_id: 1, abilities: expect.any(Array) });
+		expect(result.outputOf('Me')[0].json).toMatchObject({
+			tenant_id: 1,
+			abilities: expect.any(Array),
+		});
 		const [ticket] = sandbox.tickets();
 		expect(ticket).toMatchObject({
 			subject: 'Order 1212 arrived damaged',
@@ -77,7 +84,9 @@ describe('the reference’s typical flow: me → create ticket → send a reply 
 			['customer', 'Any news about my order?'],
 			['agent', expect.stringContaining('Any news about my order?')],
 		]);
-		expect(result.outputOf('History').every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
+		expect(
+			result.outputOf('History').every((item) => (item.pairedItem as { item: number }).item === 0),
+		).toBe(true);
 	});
 });
 
@@ -88,12 +97,17 @@ describe('lists', () => {
 		await runFlow(linearWorkflow(createTicket('={{ "Case " + $json.index }}')), support(), many);
 		expect(sandbox.tickets()).toHaveLength(230);
 
-		const all = await runFlow(linearWorkflow(step('List', { resource: 'ticket', operation: 'getAll', returnAll: true })), support());
+		const all = await runFlow(
+			linearWorkflow(step('List', { resource: 'ticket', operation: 'getAll', returnAll: true })),
+			support(),
+		);
 		expect(all.outputOf('List')).toHaveLength(230);
 		expect(sandbox.requests({ method: 'GET', path: '/Company/Support/Tickets' })).toHaveLength(3);
 
 		const some = await runFlow(
-			linearWorkflow(step('List', { resource: 'ticket', operation: 'getAll', returnAll: false, limit: 5 })),
+			linearWorkflow(
+				step('List', { resource: 'ticket', operation: 'getAll', returnAll: false, limit: 5 }),
+			),
 			support(),
 		);
 		expect(some.outputOf('List')).toHaveLength(5);
@@ -103,10 +117,20 @@ describe('lists', () => {
 		const created = await runFlow(linearWorkflow(createTicket('Lost parcel')), support());
 		const publicId = created.outputOf('Create Ticket')[0].json.public_id as string;
 		const read = await runFlow(
-			linearWorkflow(step('Get', { resource: 'ticket', operation: 'get', ticketId: { __rl: true, mode: 'id', value: publicId } })),
+			linearWorkflow(
+				step('Get', {
+					resource: 'ticket',
+					operation: 'get',
+					ticketId: { __rl: true, mode: 'id', value: publicId },
+				}),
+			),
 			support(),
 		);
-		expect(read.outputOf('Get')[0].json).toMatchObject({ public_id: publicId, subject: 'Lost parcel', status: 'open' });
+		expect(read.outputOf('Get')[0].json).toMatchObject({
+			public_id: publicId,
+			subject: 'Lost parcel',
+			status: 'open',
+		});
 	});
 });
 
@@ -146,9 +170,14 @@ describe('the rate limit never fails a workflow', () => {
 		sandbox.configure({ rateLimit: { limit: 2, windowSeconds: 60 }, timeScale: 60 });
 		// Another client of the same token spends the window first.
 		for (let call = 0; call < 2; call++) {
-			await fetch(`${sandbox.url}/Company/TenantAuth/me`, { headers: { authorization: `Bearer ${DEFAULT_SUPPORT_TOKEN}` } });
+			await fetch(`${sandbox.url}/Company/TenantAuth/me`, {
+				headers: { authorization: `Bearer ${DEFAULT_SUPPORT_TOKEN}` },
+			});
 		}
-		const result = await runFlow(linearWorkflow(createTicket('After the limit')), support(DEFAULT_SUPPORT_TOKEN, 1));
+		const result = await runFlow(
+			linearWorkflow(createTicket('After the limit')),
+			support(DEFAULT_SUPPORT_TOKEN, 1),
+		);
 		expect(result.error).toBeUndefined();
 		const creations = sandbox.requests({ method: 'POST', path: '/Company/Support/Tickets' });
 		expect(creations.map((request) => request.status)).toEqual([429, 201]);
@@ -158,13 +187,23 @@ describe('the rate limit never fails a workflow', () => {
 
 describe('errors tell the user what to fix', () => {
 	it('401: a wrong token names the credential', async () => {
-		const result = await runFlow(linearWorkflow(step('Me', { resource: 'account', operation: 'getTokenInfo' })), support('Wrong_1_PersonalAccessToken_nope'));
-		expect(result.error?.message).toBe('Velents rejected the token of the "Velents Support API" credential (401)');
+		const result = await runFlow(
+			linearWorkflow(step('Me', { resource: 'account', operation: 'getTokenInfo' })),
+			support('Wrong_1_PersonalAccessToken_nope'),
+		);
+		expect(result.error?.message).toBe(
+			'Velents rejected the token of the "Velents Support API" credential (401)',
+		);
 	});
 
 	it('403: a token without the ability names the operation', async () => {
-		const result = await runFlow(linearWorkflow(createTicket('Needs an ability')), support(READ_ONLY_SUPPORT_TOKEN));
-		expect(result.error?.message).toBe('The token of the "Velents Support API" credential may not create a ticket (403)');
+		const result = await runFlow(
+			linearWorkflow(createTicket('Needs an ability')),
+			support(READ_ONLY_SUPPORT_TOKEN),
+		);
+		expect(result.error?.message).toBe(
+			'The token of the "Velents Support API" credential may not create a ticket (403)',
+		);
 		expect(sandbox.tickets()).toHaveLength(0);
 	});
 
@@ -172,7 +211,13 @@ describe('errors tell the user what to fix', () => {
 		const created = await runFlow(linearWorkflow(createTicket('Tenant 1 only')), support());
 		const publicId = created.outputOf('Create Ticket')[0].json.public_id as string;
 		const result = await runFlow(
-			linearWorkflow(step('Get', { resource: 'ticket', operation: 'get', ticketId: { __rl: true, mode: 'id', value: publicId } })),
+			linearWorkflow(
+				step('Get', {
+					resource: 'ticket',
+					operation: 'get',
+					ticketId: { __rl: true, mode: 'id', value: publicId },
+				}),
+			),
 			support(OTHER_TENANT_SUPPORT_TOKEN),
 		);
 		expect(result.error?.message).toBe(`Ticket "${publicId}" was not found (404)`);
@@ -180,25 +225,42 @@ describe('errors tell the user what to fix', () => {
 
 	it('422: every field error of the server is listed', async () => {
 		const result = await runFlow(
-			linearWorkflow(createTicket('Bad extras', { extraFields: '{"priority": "whenever", "tags": "not-a-list"}' })),
+			linearWorkflow(
+				createTicket('Bad extras', {
+					extraFields: '{"priority": "whenever", "tags": "not-a-list"}',
+				}),
+			),
 			support(),
 		);
-		expect(result.error?.message).toMatch(/^Velents rejected the data to create a ticket \(422\): /);
+		expect(result.error?.message).toMatch(
+			/^Velents rejected the data to create a ticket \(422\): /,
+		);
 		expect(result.error?.message).toContain('priority');
 		expect(result.error?.message).toContain('tags');
 	});
 
 	it('5xx on a create: sent once, never repeated, and the message says so', async () => {
-		sandbox.injectFault({ count: 1, status: 503, method: 'POST', path: '/Company/Support/Tickets', afterProcessing: true });
+		sandbox.injectFault({
+			count: 1,
+			status: 503,
+			method: 'POST',
+			path: '/Company/Support/Tickets',
+			afterProcessing: true,
+		});
 		const result = await runFlow(linearWorkflow(createTicket('Maybe created')), support());
-		expect(result.error?.message).toBe('Velents failed (503) while trying to create a ticket; it was not repeated');
+		expect(result.error?.message).toBe(
+			'Velents failed (503) while trying to create a ticket; it was not repeated',
+		);
 		expect(sandbox.requests({ method: 'POST', path: '/Company/Support/Tickets' })).toHaveLength(1);
 		expect(sandbox.tickets()).toHaveLength(1);
 	});
 
 	it('5xx on a read: retried, and the read succeeds', async () => {
 		sandbox.injectFault({ count: 1, status: 502, method: 'GET', path: '/Company/TenantAuth/me' });
-		const result = await runFlow(linearWorkflow(step('Me', { resource: 'account', operation: 'getTokenInfo' })), support());
+		const result = await runFlow(
+			linearWorkflow(step('Me', { resource: 'account', operation: 'getTokenInfo' })),
+			support(),
+		);
 		expect(result.error).toBeUndefined();
 		expect(sandbox.requests({ method: 'GET', path: '/Company/TenantAuth/me' })).toHaveLength(2);
 	});
@@ -207,7 +269,10 @@ describe('errors tell the user what to fix', () => {
 describe('Continue On Fail', () => {
 	it('good and bad items mixed: bad ones become error items, the others are created, order and pairing kept', async () => {
 		const result = await runFlow(
-			linearWorkflow({ ...createTicket('={{ $json.subject }}', { customerEmail: '={{ $json.email }}' }), onError: 'continueRegularOutput' }),
+			linearWorkflow({
+				...createTicket('={{ $json.subject }}', { customerEmail: '={{ $json.email }}' }),
+				onError: 'continueRegularOutput',
+			}),
 			support(),
 			items(
 				{ subject: 'Good one', email: 'a@example.com' },
@@ -217,8 +282,18 @@ describe('Continue On Fail', () => {
 			),
 		);
 		const output = result.outputOf('Create Ticket');
-		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
-		expect(output.map((item) => (item.json.error ? 'error' : item.json.subject))).toEqual(['Good one', 'error', 'error', 'Good two']);
+		expect(output.map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+			{ item: 3 },
+		]);
+		expect(output.map((item) => (item.json.error ? 'error' : item.json.subject))).toEqual([
+			'Good one',
+			'error',
+			'error',
+			'Good two',
+		]);
 		expect(output[1].json.error).toBe('Item 1: Subject is required and is empty');
 		expect(output[2].json.error).toContain('Item 2: Customer Email');
 		expect(sandbox.tickets().map((ticket) => ticket.subject)).toEqual(['Good one', 'Good two']);

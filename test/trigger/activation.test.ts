@@ -47,11 +47,17 @@ describe('create (first activation)', () => {
 			staticData: { agentId: '4', agentPublic: 'boddy_rahsaan_Agent_4', unrelated: 'kept' },
 		});
 		await create.call(hook.context);
-		expect(hook.staticData).toEqual({ agentId: '5', agentPublic: 'new_Agent_5', unrelated: 'kept' });
+		expect(hook.staticData).toEqual({
+			agentId: '5',
+			agentPublic: 'new_Agent_5',
+			unrelated: 'kept',
+		});
 	});
 
 	test('a configuration without id or public name activates, remembers nothing, and warns', async () => {
-		const hook = hookContext({ responses: [{ statusCode: 200, body: { data: { name: 'Booking agent' } } }] });
+		const hook = hookContext({
+			responses: [{ statusCode: 200, body: { data: { name: 'Booking agent' } } }],
+		});
 		await expect(create.call(hook.context)).resolves.toBe(true);
 		expect(hook.staticData).toEqual({});
 		expect(hook.warnings).toEqual([expect.stringContaining('cannot filter')]);

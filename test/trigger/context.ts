@@ -94,7 +94,8 @@ export function webhookContext(
 	const workflowId = options.workflowId ?? newWorkflowId();
 	const response: WrittenResponse = { writes: 0 };
 	const context = {
-		getCredentials: async () => ({ ...AGENT_CREDENTIALS, ...options.credentials }) as ICredentialDataDecryptedObject,
+		getCredentials: async () =>
+			({ ...AGENT_CREDENTIALS, ...options.credentials }) as ICredentialDataDecryptedObject,
 		getHeaderData: () => ({ 'content-type': 'application/json', ...request.headers }),
 		getBodyData: () => request.body as IDataObject,
 		getRequestObject: () => ({ rawBody: request.rawBody }),
@@ -108,9 +109,11 @@ export function webhookContext(
 				response.body = JSON.parse(body) as unknown;
 			},
 		}),
-		getNodeParameter: (name: string, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
+		getNodeParameter: (name: string, fallback?: unknown) =>
+			name in parameters ? parameters[name] : fallback,
 		getWorkflowStaticData: (type: string) => {
-			if (type !== 'node') throw new Error(`The trigger should use node static data, not "${type}"`);
+			if (type !== 'node')
+				throw new Error(`The trigger should use node static data, not "${type}"`);
 			return staticData;
 		},
 		getMode: () => options.mode ?? 'webhook',
@@ -121,7 +124,10 @@ export function webhookContext(
 }
 
 /** Runs the trigger's `webhook()` on one request. */
-export async function deliver(request: IncomingRequest, options: WebhookContextOptions = {}): Promise<WebhookCall> {
+export async function deliver(
+	request: IncomingRequest,
+	options: WebhookContextOptions = {},
+): Promise<WebhookCall> {
 	const { context, response } = webhookContext(request, options);
 	const result = await new VelentsAgentTrigger().webhook.call(context);
 	return { result, response };
@@ -161,10 +167,12 @@ export function hookContext(options: HookContextOptions): HookHarness {
 	const warnings: string[] = [];
 	let answered = 0;
 	const context = {
-		getCredentials: async () => ({ ...AGENT_CREDENTIALS, ...options.credentials }) as ICredentialDataDecryptedObject,
+		getCredentials: async () =>
+			({ ...AGENT_CREDENTIALS, ...options.credentials }) as ICredentialDataDecryptedObject,
 		getNode: () => NODE,
 		getWorkflowStaticData: (type: string) => {
-			if (type !== 'node') throw new Error(`The trigger should use node static data, not "${type}"`);
+			if (type !== 'node')
+				throw new Error(`The trigger should use node static data, not "${type}"`);
 			return staticData;
 		},
 		getNodeWebhookUrl: () => 'https://n8n.example.com/webhook/abc/webhook',
@@ -177,7 +185,10 @@ export function hookContext(options: HookContextOptions): HookHarness {
 			error: () => undefined,
 		},
 		helpers: {
-			httpRequestWithAuthentication: async (_credentialType: string, request: IHttpRequestOptions) => {
+			httpRequestWithAuthentication: async (
+				_credentialType: string,
+				request: IHttpRequestOptions,
+			) => {
 				requests.push(request);
 				const stub = options.responses[Math.min(answered++, options.responses.length - 1)];
 				return { headers: {}, ...stub };
@@ -188,7 +199,10 @@ export function hookContext(options: HookContextOptions): HookHarness {
 }
 
 /** The agent configuration as Velents returns it [assumed shape]. */
-export function agentConfiguration(id: number | string = 4, publicName = 'boddy_rahsaan_Agent_4'): HttpResponseStub {
+export function agentConfiguration(
+	id: number | string = 4,
+	publicName = 'boddy_rahsaan_Agent_4',
+): HttpResponseStub {
 	return {
 		statusCode: 200,
 		body: {

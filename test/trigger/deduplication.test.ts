@@ -19,7 +19,9 @@ describe('eventKey: what makes two deliveries the same event', () => {
 	});
 
 	test('fields merged from the dispatch do not change the key', () => {
-		expect(keyOf({ ...referenceEvent('onMessage'), crm_lead_id: 'L-1' })).toBe(keyOf(referenceEvent('onMessage')));
+		expect(keyOf({ ...referenceEvent('onMessage'), crm_lead_id: 'L-1' })).toBe(
+			keyOf(referenceEvent('onMessage')),
+		);
 	});
 
 	test('another message timestamp, another conversation, another extraction, another type: another key', () => {
@@ -34,7 +36,9 @@ describe('eventKey: what makes two deliveries the same event', () => {
 
 		expect(new Set([base, keyOf(later), keyOf(otherConversation)]).size).toBe(3);
 		expect(keyOf(update, 'onUpdate')).not.toBe(keyOf(moreExtracted, 'onUpdate'));
-		expect(keyOf(referenceEvent('onEnded'), 'onEnded')).not.toBe(keyOf(referenceEvent('onEnded'), 'onUpdate'));
+		expect(keyOf(referenceEvent('onEnded'), 'onEnded')).not.toBe(
+			keyOf(referenceEvent('onEnded'), 'onUpdate'),
+		);
 	});
 
 	test('call events are keyed by their call id', () => {
@@ -45,7 +49,9 @@ describe('eventKey: what makes two deliveries the same event', () => {
 	});
 
 	test('canonicalJson sorts keys at every depth and drops undefined', () => {
-		expect(canonicalJson({ b: [{ d: 1, c: 2 }], a: undefined, e: 'ش' })).toBe('{"b":[{"c":2,"d":1}],"e":"ش"}');
+		expect(canonicalJson({ b: [{ d: 1, c: 2 }], a: undefined, e: 'ش' })).toBe(
+			'{"b":[{"c":2,"d":1}],"e":"ش"}',
+		);
 	});
 });
 

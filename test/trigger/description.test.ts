@@ -5,7 +5,8 @@ import { CALL_EVENTS, CONVERSATION_EVENTS } from '../../nodes/shared/contract';
 import { VelentsAgentTrigger } from '../../nodes/VelentsAgentTrigger/VelentsAgentTrigger.node';
 
 const { description } = new VelentsAgentTrigger();
-const property = (name: string) => description.properties.find((candidate) => candidate.name === name);
+const property = (name: string) =>
+	description.properties.find((candidate) => candidate.name === name);
 
 describe('Velents Agent Trigger description', () => {
 	test('is a trigger: no inputs, one main output, not usable as a tool', () => {
@@ -40,13 +41,19 @@ describe('Velents Agent Trigger description', () => {
 	});
 
 	test('offers the four conversation events, the three call events, Any Call Event and Any Event', () => {
-		const values = (property('events')?.options as INodePropertyOptions[]).map((option) => option.value);
-		expect(values).toEqual(expect.arrayContaining([...CONVERSATION_EVENTS, ...CALL_EVENTS, 'call:*', '*']));
+		const values = (property('events')?.options as INodePropertyOptions[]).map(
+			(option) => option.value,
+		);
+		expect(values).toEqual(
+			expect.arrayContaining([...CONVERSATION_EVENTS, ...CALL_EVENTS, 'call:*', '*']),
+		);
 		expect(values).toHaveLength(CONVERSATION_EVENTS.length + CALL_EVENTS.length + 2);
 	});
 
 	test('lists event options alphabetically by name', () => {
-		const names = (property('events')?.options as INodePropertyOptions[]).map((option) => option.name);
+		const names = (property('events')?.options as INodePropertyOptions[]).map(
+			(option) => option.name,
+		);
 		expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
 	});
 

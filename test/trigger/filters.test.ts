@@ -54,14 +54,23 @@ describe('isOtherAgent', () => {
 
 describe('Required Extraction Fields', () => {
 	test('parseFieldList splits on commas and new lines, trims, drops blanks and repeats', () => {
-		expect(parseFieldList(' customer_name, booking_time ,\n,customer_name')).toEqual(['customer_name', 'booking_time']);
+		expect(parseFieldList(' customer_name, booking_time ,\n,customer_name')).toEqual([
+			'customer_name',
+			'booking_time',
+		]);
 		expect(parseFieldList('')).toEqual([]);
 		expect(parseFieldList(undefined)).toEqual([]);
 	});
 
 	test('missingFields: absent, null, blank text, [] and {} are missing; 0 and false are values', () => {
 		const extraction = { a: 'x', b: null, c: '  ', d: [], e: {}, f: 0, g: false, h: ['x'] };
-		expect(missingFields(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'z'], extraction)).toEqual(['b', 'c', 'd', 'e', 'z']);
+		expect(missingFields(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'z'], extraction)).toEqual([
+			'b',
+			'c',
+			'd',
+			'e',
+			'z',
+		]);
 	});
 
 	test('applies to onUpdate, onEnded and call ondone only', () => {

@@ -3,7 +3,12 @@ import { isAuthorised, parseEventBody } from '../../nodes/VelentsAgentTrigger/in
 import { REFERENCE_EVENT_TEXT, referenceEvent } from '../fixtures/events';
 
 describe('parseEventBody: the forms n8n hands a body over in', () => {
-	const expected = { ok: true, type: 'onMessage', about: 'conversation', payload: referenceEvent('onMessage') };
+	const expected = {
+		ok: true,
+		type: 'onMessage',
+		about: 'conversation',
+		payload: referenceEvent('onMessage'),
+	};
 
 	test('application/json: already parsed into an object', () => {
 		expect(parseEventBody(referenceEvent('onMessage'), undefined)).toEqual(expected);
@@ -14,12 +19,19 @@ describe('parseEventBody: the forms n8n hands a body over in', () => {
 	});
 
 	test('another or no content type: nothing parsed, the UTF-8 bytes in rawBody (Arabic intact)', () => {
-		expect(parseEventBody(undefined, Buffer.from(REFERENCE_EVENT_TEXT.onMessage, 'utf8'))).toEqual(expected);
-		expect(parseEventBody({}, Buffer.from(REFERENCE_EVENT_TEXT.onMessage, 'utf8'))).toEqual(expected);
+		expect(parseEventBody(undefined, Buffer.from(REFERENCE_EVENT_TEXT.onMessage, 'utf8'))).toEqual(
+			expected,
+		);
+		expect(parseEventBody({}, Buffer.from(REFERENCE_EVENT_TEXT.onMessage, 'utf8'))).toEqual(
+			expected,
+		);
 	});
 
 	test('a call event reports about "call"', () => {
-		const parsed = parseEventBody({ event: { type: 'ondone', about: 'call' }, call: { id: 1 } }, undefined);
+		const parsed = parseEventBody(
+			{ event: { type: 'ondone', about: 'call' }, call: { id: 1 } },
+			undefined,
+		);
 		expect(parsed).toMatchObject({ ok: true, type: 'ondone', about: 'call' });
 	});
 });

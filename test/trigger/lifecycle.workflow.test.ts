@@ -23,7 +23,15 @@ import { PACKAGE_DIR } from '../helpers/workflows';
 
 const TRIGGER = 'Velents Agent Trigger';
 const FOLLOW_UP = 'Open Ticket';
-const CONVERSATION_LIFECYCLE = ['onStarted', 'onMessage', 'onMessage', 'onUpdate', 'onMessage', 'onUpdate', 'onEnded'];
+const CONVERSATION_LIFECYCLE = [
+	'onStarted',
+	'onMessage',
+	'onMessage',
+	'onUpdate',
+	'onMessage',
+	'onUpdate',
+	'onEnded',
+];
 
 let sandbox: Sandbox;
 let receiver: WebhookReceiver | undefined;
@@ -47,7 +55,12 @@ function ticketOnEvents(triggerParameters: IDataObject): WorkflowJson {
 		typeVersion: 1,
 		position: [0, 0],
 		webhookId: 'velents-lifecycle',
-		parameters: { onlyThisAgent: true, requiredExtractionFields: '', options: {}, ...triggerParameters },
+		parameters: {
+			onlyThisAgent: true,
+			requiredExtractionFields: '',
+			options: {},
+			...triggerParameters,
+		},
 		credentials: { velentsAgentApi: { id: 'agent-1', name: 'Velents agent 4' } },
 	};
 	const ticket: INode = {
@@ -59,7 +72,8 @@ function ticketOnEvents(triggerParameters: IDataObject): WorkflowJson {
 		parameters: {
 			resource: 'ticket',
 			operation: 'create',
-			subject: '={{ $json.event }}: {{ $json.extraction.customer_name }} at {{ $json.extraction.booking_time }}',
+			subject:
+				'={{ $json.event }}: {{ $json.extraction.customer_name }} at {{ $json.extraction.booking_time }}',
 			additionalFields: { customerPhone: '={{ $json.conversation.phone }}' },
 		},
 		credentials: { velentsSupportApi: { id: 'support-1', name: 'Velents support' } },
@@ -70,15 +84,34 @@ function ticketOnEvents(triggerParameters: IDataObject): WorkflowJson {
 	};
 }
 
-function credentials(webhookSecret: string = DEFAULT_WEBHOOK_SECRET, agentToken: string = DEFAULT_AGENT_TOKEN) {
+function credentials(
+	webhookSecret: string = DEFAULT_WEBHOOK_SECRET,
+	agentToken: string = DEFAULT_AGENT_TOKEN,
+) {
 	return {
-		velentsAgentApi: { token: agentToken, baseUrl: sandbox.url, rateLimitWindowSeconds: 60, webhookSecret },
-		velentsSupportApi: { token: DEFAULT_SUPPORT_TOKEN, baseUrl: sandbox.url, rateLimitWindowSeconds: 60 },
+		velentsAgentApi: {
+			token: agentToken,
+			baseUrl: sandbox.url,
+			rateLimitWindowSeconds: 60,
+			webhookSecret,
+		},
+		velentsSupportApi: {
+			token: DEFAULT_SUPPORT_TOKEN,
+			baseUrl: sandbox.url,
+			rateLimitWindowSeconds: 60,
+		},
 	};
 }
 
-async function activeReceiver(workflow: WorkflowJson, creds = credentials()): Promise<WebhookReceiver> {
-	receiver = await startWebhookReceiver({ workflow, nodePackageDir: PACKAGE_DIR, credentials: creds });
+async function activeReceiver(
+	workflow: WorkflowJson,
+	creds = credentials(),
+): Promise<WebhookReceiver> {
+	receiver = await startWebhookReceiver({
+		workflow,
+		nodePackageDir: PACKAGE_DIR,
+		credentials: creds,
+	});
 	await receiver.activate();
 	return receiver;
 }
@@ -100,7 +133,11 @@ async function dispatch(link: string, channelId = 2): Promise<void> {
 }
 
 const answers = (deliveries: readonly DeliveryRecord[]) =>
-	deliveries.map((delivery) => [delivery.event_type, delivery.status, JSON.parse(delivery.response_body ?? 'null')]);
+	deliveries.map((delivery) => [
+		delivery.event_type,
+		delivery.status,
+		JSON.parse(delivery.response_body ?? 'null'),
+	]);
 
 describe('a whole conversation delivered by the sandbox', () => {
 	test('activation checks the agent token and remembers agent 4', async () => {
@@ -119,7 +156,11 @@ describe('a whole conversation delivered by the sandbox', () => {
 
 		const ignored = { received: true, ignored: 'event not selected' };
 		expect(answers(sandbox.deliveries())).toEqual(
-			CONVERSATION_LIFECYCLE.map((type) => [type, 200, type === 'onEnded' ? { received: true } : ignored]),
+			CONVERSATION_LIFECYCLE.map((type) => [
+				type,
+				200,
+				type === 'onEnded' ? { received: true } : ignored,
+			]),
 		);
 		const runs = await active.settled();
 		expect(runs).toHaveLength(1);
@@ -133,7 +174,9 @@ describe('a whole conversation delivered by the sandbox', () => {
 			agent: { id: 4, public: 'boddy_rahsaan_Agent_4' },
 			conversation: { phone: '+201145803442', values: { company_name: 'acme', order_id: '1212' } },
 			extraction: { customer_name: 'shady', booking_time: 'today 22:00' },
-			history: expect.arrayContaining([{ role: 'agent', message: 'مرحبا! أنا مساعد acme...', timestamp: expect.any(String) }]),
+			history: expect.arrayContaining([
+				{ role: 'agent', message: 'مرحبا! أنا مساعد acme...', timestamp: expect.any(String) },
+			]),
 			custom: { crm_lead_id: 'L-1' },
 		});
 		expect(sandbox.tickets()).toEqual([
@@ -153,12 +196,16 @@ describe('a whole conversation delivered by the sandbox', () => {
 		const deliveries = sandbox.deliveries();
 		expect(deliveries).toHaveLength(CONVERSATION_LIFECYCLE.length * 2);
 		expect(deliveries.every((delivery) => delivery.status === 200)).toBe(true);
-		expect(deliveries.filter((delivery) => !delivery.duplicate).map((delivery) => JSON.parse(delivery.response_body ?? ''))).toEqual(
-			CONVERSATION_LIFECYCLE.map(() => ({ received: true })),
-		);
-		expect(deliveries.filter((delivery) => delivery.duplicate).map((delivery) => JSON.parse(delivery.response_body ?? ''))).toEqual(
-			CONVERSATION_LIFECYCLE.map(() => ({ received: true, ignored: 'duplicate' })),
-		);
+		expect(
+			deliveries
+				.filter((delivery) => !delivery.duplicate)
+				.map((delivery) => JSON.parse(delivery.response_body ?? '')),
+		).toEqual(CONVERSATION_LIFECYCLE.map(() => ({ received: true })));
+		expect(
+			deliveries
+				.filter((delivery) => delivery.duplicate)
+				.map((delivery) => JSON.parse(delivery.response_body ?? '')),
+		).toEqual(CONVERSATION_LIFECYCLE.map(() => ({ received: true, ignored: 'duplicate' })));
 		const runs = await active.settled();
 		expect(runs.map((run) => run.outputOf(TRIGGER)[0].json.event)).toEqual(CONVERSATION_LIFECYCLE);
 		expect(runs.every((run) => run.status === 'success')).toBe(true);
@@ -167,7 +214,10 @@ describe('a whole conversation delivered by the sandbox', () => {
 
 	test('"Required Extraction Fields" lets only the onUpdate and onEnded that have both fields through', async () => {
 		const active = await activeReceiver(
-			ticketOnEvents({ events: ['onUpdate', 'onEnded'], requiredExtractionFields: 'customer_name, booking_time' }),
+			ticketOnEvents({
+				events: ['onUpdate', 'onEnded'],
+				requiredExtractionFields: 'customer_name, booking_time',
+			}),
 		);
 
 		await dispatch(active.url);
@@ -198,17 +248,24 @@ describe('a whole conversation delivered by the sandbox', () => {
 			recordingUrl: expect.stringContaining('/__sandbox/recordings/'),
 			custom: { crm_lead_id: 'L-1' },
 		});
-		expect(sandbox.tickets().map((ticket) => ticket.subject)).toEqual(['ondone: shady at today 22:00']);
+		expect(sandbox.tickets().map((ticket) => ticket.subject)).toEqual([
+			'ondone: shady at today 22:00',
+		]);
 	});
 });
 
 describe('refusals', () => {
 	test('events without the credential’s secret are answered 401 and start nothing', async () => {
-		const active = await activeReceiver(ticketOnEvents({ events: ['*'] }), credentials('another-secret'));
+		const active = await activeReceiver(
+			ticketOnEvents({ events: ['*'] }),
+			credentials('another-secret'),
+		);
 
 		await dispatch(active.url);
 
-		expect(sandbox.deliveries().map((delivery) => delivery.status)).toEqual(CONVERSATION_LIFECYCLE.map(() => 401));
+		expect(sandbox.deliveries().map((delivery) => delivery.status)).toEqual(
+			CONVERSATION_LIFECYCLE.map(() => 401),
+		);
 		expect(await active.settled()).toEqual([]);
 		expect(sandbox.tickets()).toEqual([]);
 	});
@@ -220,7 +277,9 @@ describe('refusals', () => {
 			credentials: credentials(DEFAULT_WEBHOOK_SECRET, 'not-a-token'),
 		});
 
-		await expect(receiver.activate()).rejects.toThrow('Velents rejected the token of the "Velents Agent API" credential (401)');
+		await expect(receiver.activate()).rejects.toThrow(
+			'Velents rejected the token of the "Velents Agent API" credential (401)',
+		);
 		expect(receiver.staticData()).toEqual({});
 	});
 

@@ -52,7 +52,11 @@ describe('normaliseEvent: the reference events', () => {
 			agent: AGENT,
 			conversation: CONVERSATION,
 			extraction: { customer_name: 'shady' },
-			message: { customer: 'my name is shady', agent: 'حياك يا Shady! ...', timestamp: '2025-11-13T23:25:48Z' },
+			message: {
+				customer: 'my name is shady',
+				agent: 'حياك يا Shady! ...',
+				timestamp: '2025-11-13T23:25:48Z',
+			},
 			history: [{ role: 'agent', message: 'مرحبا! أنا مساعد acme...', timestamp: '...' }],
 			receivedAt: '2025-11-13T23:25:11.000Z',
 			custom: {},
@@ -88,7 +92,11 @@ describe('normaliseEvent: the call shape', () => {
 			},
 			extraction: { customer_name: 'shady', booking_time: '22:00' },
 			history: [
-				{ role: 'assistant', message: 'مرحبا! أنا مساعد acme...', timestamp: '2025-11-13T23:30:05Z' },
+				{
+					role: 'assistant',
+					message: 'مرحبا! أنا مساعد acme...',
+					timestamp: '2025-11-13T23:30:05Z',
+				},
 				{ role: 'user', message: 'أبغى أحجز الساعة 10 بالليل', timestamp: 1763076610 },
 			],
 			recording: true,
@@ -138,8 +146,16 @@ describe('normaliseEvent: custom fields and options', () => {
 	});
 
 	test('an event without a conversation gives conversation null rather than failing', () => {
-		const item = normaliseEvent({ event: { type: 'onStarted', about: 'conversation' } }, { receivedAt });
-		expect(item).toMatchObject({ event: 'onStarted', agent: null, conversation: null, extraction: {} });
+		const item = normaliseEvent(
+			{ event: { type: 'onStarted', about: 'conversation' } },
+			{ receivedAt },
+		);
+		expect(item).toMatchObject({
+			event: 'onStarted',
+			agent: null,
+			conversation: null,
+			extraction: {},
+		});
 	});
 });
 
@@ -154,13 +170,19 @@ describe('the parts', () => {
 	});
 
 	test('normaliseMessage gives null for missing sides and undefined for no message', () => {
-		expect(normaliseMessage({ customer: 'hi' })).toEqual({ customer: 'hi', agent: null, timestamp: null });
+		expect(normaliseMessage({ customer: 'hi' })).toEqual({
+			customer: 'hi',
+			agent: null,
+			timestamp: null,
+		});
 		expect(normaliseMessage(undefined)).toBeUndefined();
 		expect(normaliseMessage('text')).toBeUndefined();
 	});
 
 	test('normaliseHistoryEntry maps the call form {role, content, timeAdded}', () => {
-		expect(normaliseHistoryEntry({ role: 'user', content: 'نعم', timeAdded: '2025-11-13T23:30:09Z' })).toEqual({
+		expect(
+			normaliseHistoryEntry({ role: 'user', content: 'نعم', timeAdded: '2025-11-13T23:30:09Z' }),
+		).toEqual({
 			role: 'user',
 			message: 'نعم',
 			timestamp: '2025-11-13T23:30:09Z',
@@ -168,6 +190,8 @@ describe('the parts', () => {
 	});
 
 	test('customFieldsOf leaves out every key of both shapes', () => {
-		expect(customFieldsOf({ event: {}, agent: {}, conversation: {}, call: {}, result: {}, x: 1 })).toEqual({ x: 1 });
+		expect(
+			customFieldsOf({ event: {}, agent: {}, conversation: {}, call: {}, result: {}, x: 1 }),
+		).toEqual({ x: 1 });
 	});
 });

@@ -8,10 +8,19 @@ import { FORWARDED_VERIFICATION_HEADER } from '../../nodes/shared/webhookSecret'
 import type { WebhookCall } from './context';
 import { deliver, jsonRequest, newWorkflowId } from './context';
 import type { ReferenceEventName } from '../fixtures/events';
-import { REFERENCE_EVENT_TEXT, callBusyEvent, callDoneEvent, callFailedEvent, referenceEvent } from '../fixtures/events';
+import {
+	REFERENCE_EVENT_TEXT,
+	callBusyEvent,
+	callDoneEvent,
+	callFailedEvent,
+	referenceEvent,
+} from '../fixtures/events';
 
 /** The static data activation leaves behind for agent 4. */
-const activatedForAgent4 = (): IDataObject => ({ agentId: '4', agentPublic: 'boddy_rahsaan_Agent_4' });
+const activatedForAgent4 = (): IDataObject => ({
+	agentId: '4',
+	agentPublic: 'boddy_rahsaan_Agent_4',
+});
 
 function startedItems(call: WebhookCall): INodeExecutionData[] {
 	expect(call.result.workflowData).toBeDefined();
@@ -40,13 +49,19 @@ function expectNoExecution(call: WebhookCall, statusCode: number, body: IDataObj
 
 describe('every event of the reference starts the workflow with one normalised item', () => {
 	test.each(Object.keys(REFERENCE_EVENT_TEXT) as ReferenceEventName[])('%s', async (name) => {
-		const call = await deliver(jsonRequest(referenceEvent(name)), { staticData: activatedForAgent4() });
+		const call = await deliver(jsonRequest(referenceEvent(name)), {
+			staticData: activatedForAgent4(),
+		});
 		const item = expectAccepted(call);
 		expect(item).toMatchObject({
 			event: name,
 			about: 'conversation',
 			agent: { id: 4, public: 'boddy_rahsaan_Agent_4' },
-			conversation: { id: 4, phone: '+201145803442', values: { company_name: 'acme', order_id: '1212' } },
+			conversation: {
+				id: 4,
+				phone: '+201145803442',
+				values: { company_name: 'acme', order_id: '1212' },
+			},
 			custom: {},
 		});
 		expect(typeof item.extraction).toBe('object');
@@ -56,7 +71,10 @@ describe('every event of the reference starts the workflow with one normalised i
 
 	test('Arabic text arrives intact from the raw UTF-8 bytes', async () => {
 		const text = REFERENCE_EVENT_TEXT.onUpdate;
-		const call = await deliver({ rawBody: Buffer.from(text, 'utf8'), headers: { 'content-type': 'application/octet-stream' } });
+		const call = await deliver({
+			rawBody: Buffer.from(text, 'utf8'),
+			headers: { 'content-type': 'application/octet-stream' },
+		});
 		expect(expectAccepted(call)).toMatchObject({
 			message: { agent: 'حياك يا Shady! ...' },
 			history: [{ role: 'agent', message: 'مرحبا! أنا مساعد acme...' }],
@@ -65,7 +83,9 @@ describe('every event of the reference starts the workflow with one normalised i
 
 	test('Include Raw Payload adds the event as received', async () => {
 		const event = { ...referenceEvent('onEnded'), crm_lead_id: 'L-77' };
-		const call = await deliver(jsonRequest(event), { parameters: { options: { includeRawPayload: true } } });
+		const call = await deliver(jsonRequest(event), {
+			parameters: { options: { includeRawPayload: true } },
+		});
 		const item = expectAccepted(call);
 		expect(item.raw).toEqual(event);
 		expect(item.custom).toEqual({ crm_lead_id: 'L-77' });
@@ -84,7 +104,14 @@ describe('voice-call events (the call shape)', () => {
 			conversation: { id: 77, channel_id: 3 },
 			extraction: { customer_name: 'shady', booking_time: '22:00' },
 			recordingUrl: 'https://recordings.velents.example/calls/77.mp3',
-			history: [{ role: 'assistant', message: 'مرحبا! أنا مساعد acme...', timestamp: '2025-11-13T23:30:05Z' }, {}],
+			history: [
+				{
+					role: 'assistant',
+					message: 'مرحبا! أنا مساعد acme...',
+					timestamp: '2025-11-13T23:30:05Z',
+				},
+				{},
+			],
 		});
 	});
 
@@ -116,31 +143,45 @@ describe('Events filter', () => {
 		[['*'], 'onMessage', true],
 		[['ondone'], 'onEnded', false],
 	])('selected %j, %s arrives → starts: %s', async (events, name, starts) => {
-		const call = await deliver(jsonRequest(referenceEvent(name as ReferenceEventName)), { parameters: { events } });
+		const call = await deliver(jsonRequest(referenceEvent(name as ReferenceEventName)), {
+			parameters: { events },
+		});
 		if (starts) expectAccepted(call);
 		else expectNoExecution(call, 200, { received: true, ignored: 'event not selected' });
 	});
 
 	test('with no event selected nothing starts', async () => {
-		const call = await deliver(jsonRequest(referenceEvent('onEnded')), { parameters: { events: [] } });
+		const call = await deliver(jsonRequest(referenceEvent('onEnded')), {
+			parameters: { events: [] },
+		});
 		expectNoExecution(call, 200, { received: true, ignored: 'event not selected' });
 	});
 });
 
 describe('"Only This Agent’s Events" filter', () => {
-	const otherAgentsEvent = () => ({ ...referenceEvent('onEnded'), agent: { id: 9, public: 'other_Agent_9' } });
+	const otherAgentsEvent = () => ({
+		...referenceEvent('onEnded'),
+		agent: { id: 9, public: 'other_Agent_9' },
+	});
 
 	test('on (the default): another agent’s event is answered 200 and ignored', async () => {
-		const call = await deliver(jsonRequest(otherAgentsEvent()), { staticData: activatedForAgent4() });
+		const call = await deliver(jsonRequest(otherAgentsEvent()), {
+			staticData: activatedForAgent4(),
+		});
 		expectNoExecution(call, 200, { received: true, ignored: 'event of another agent' });
 	});
 
 	test('on: the activated agent’s own event starts the workflow', async () => {
-		expectAccepted(await deliver(jsonRequest(referenceEvent('onEnded')), { staticData: activatedForAgent4() }));
+		expectAccepted(
+			await deliver(jsonRequest(referenceEvent('onEnded')), { staticData: activatedForAgent4() }),
+		);
 	});
 
 	test('on: the same id with another public name counts as another agent', async () => {
-		const event = { ...referenceEvent('onEnded'), agent: { id: 4, public: 'someone_else_Agent_4' } };
+		const event = {
+			...referenceEvent('onEnded'),
+			agent: { id: 4, public: 'someone_else_Agent_4' },
+		};
 		const call = await deliver(jsonRequest(event), { staticData: activatedForAgent4() });
 		expectNoExecution(call, 200, { received: true, ignored: 'event of another agent' });
 	});
@@ -219,12 +260,16 @@ describe('webhook secret', () => {
 	});
 
 	test('the right secret in x-velents-authorization is accepted', async () => {
-		const request = jsonRequest(referenceEvent('onEnded'), { 'x-velents-authorization': 'velents-s3cret' });
+		const request = jsonRequest(referenceEvent('onEnded'), {
+			'x-velents-authorization': 'velents-s3cret',
+		});
 		expectAccepted(await deliver(request, withSecret));
 	});
 
 	test('the right secret in the header the Velents Agent node forwards is accepted', async () => {
-		const request = jsonRequest(referenceEvent('onEnded'), { [FORWARDED_VERIFICATION_HEADER]: 'velents-s3cret' });
+		const request = jsonRequest(referenceEvent('onEnded'), {
+			[FORWARDED_VERIFICATION_HEADER]: 'velents-s3cret',
+		});
 		expectAccepted(await deliver(request, withSecret));
 	});
 
@@ -235,7 +280,8 @@ describe('webhook secret', () => {
 	])('%s: 401 and no execution', async (_case, headers) => {
 		const call = await deliver(jsonRequest(referenceEvent('onEnded'), headers), withSecret);
 		expectNoExecution(call, 401, {
-			message: 'The webhook secret is missing or wrong: the event must carry the Velents credential’s Webhook Secret.',
+			message:
+				'The webhook secret is missing or wrong: the event must carry the Velents credential’s Webhook Secret.',
 		});
 	});
 
@@ -248,7 +294,11 @@ describe('webhook secret', () => {
 describe('malformed bodies: 400 and no execution', () => {
 	test.each([
 		['no body', {}, 'The request has no body: a Velents event is a JSON object.'],
-		['text that is not JSON', { body: 'hello' }, 'The request body is not JSON: a Velents event is a JSON object.'],
+		[
+			'text that is not JSON',
+			{ body: 'hello' },
+			'The request body is not JSON: a Velents event is a JSON object.',
+		],
 		[
 			'raw bytes that are not JSON',
 			{ rawBody: Buffer.from('<event/>') },
@@ -273,16 +323,23 @@ describe('repeated deliveries', () => {
 	test('the same event twice starts one execution; the repeat is answered 200 duplicate', async () => {
 		const workflowId = newWorkflowId();
 		expectAccepted(await deliver(jsonRequest(referenceEvent('onMessage')), { workflowId }));
-		expectNoExecution(await deliver(jsonRequest(referenceEvent('onMessage')), { workflowId }), 200, {
-			received: true,
-			ignored: 'duplicate',
-		});
+		expectNoExecution(
+			await deliver(jsonRequest(referenceEvent('onMessage')), { workflowId }),
+			200,
+			{
+				received: true,
+				ignored: 'duplicate',
+			},
+		);
 	});
 
 	test('a repeat sent as raw bytes instead of parsed JSON is still the same event', async () => {
 		const workflowId = newWorkflowId();
 		expectAccepted(await deliver(jsonRequest(referenceEvent('onUpdate')), { workflowId }));
-		const call = await deliver({ rawBody: Buffer.from(REFERENCE_EVENT_TEXT.onUpdate, 'utf8') }, { workflowId });
+		const call = await deliver(
+			{ rawBody: Buffer.from(REFERENCE_EVENT_TEXT.onUpdate, 'utf8') },
+			{ workflowId },
+		);
 		expectNoExecution(call, 200, { received: true, ignored: 'duplicate' });
 	});
 
@@ -295,26 +352,40 @@ describe('repeated deliveries', () => {
 	});
 
 	test('the same event in two workflows starts both', async () => {
-		expectAccepted(await deliver(jsonRequest(referenceEvent('onEnded')), { workflowId: newWorkflowId() }));
-		expectAccepted(await deliver(jsonRequest(referenceEvent('onEnded')), { workflowId: newWorkflowId() }));
+		expectAccepted(
+			await deliver(jsonRequest(referenceEvent('onEnded')), { workflowId: newWorkflowId() }),
+		);
+		expectAccepted(
+			await deliver(jsonRequest(referenceEvent('onEnded')), { workflowId: newWorkflowId() }),
+		);
 	});
 
 	test('an ignored event is not remembered: once selected, its repeat starts the workflow', async () => {
 		const workflowId = newWorkflowId();
-		await deliver(jsonRequest(referenceEvent('onEnded')), { workflowId, parameters: { events: ['onStarted'] } });
+		await deliver(jsonRequest(referenceEvent('onEnded')), {
+			workflowId,
+			parameters: { events: ['onStarted'] },
+		});
 		expectAccepted(await deliver(jsonRequest(referenceEvent('onEnded')), { workflowId }));
 	});
 
 	test('the Test URL (manual mode) fires every time, so a sample can be sent again', async () => {
 		const workflowId = newWorkflowId();
-		expectAccepted(await deliver(jsonRequest(referenceEvent('onEnded')), { workflowId, mode: 'manual' }));
-		expectAccepted(await deliver(jsonRequest(referenceEvent('onEnded')), { workflowId, mode: 'manual' }));
+		expectAccepted(
+			await deliver(jsonRequest(referenceEvent('onEnded')), { workflowId, mode: 'manual' }),
+		);
+		expectAccepted(
+			await deliver(jsonRequest(referenceEvent('onEnded')), { workflowId, mode: 'manual' }),
+		);
 	});
 
 	test('concurrent identical deliveries start exactly one execution', async () => {
 		const workflowId = newWorkflowId();
 		const calls = await Promise.all(
-			Array.from({ length: 5 }, async () => await deliver(jsonRequest(referenceEvent('onEnded')), { workflowId })),
+			Array.from(
+				{ length: 5 },
+				async () => await deliver(jsonRequest(referenceEvent('onEnded')), { workflowId }),
+			),
 		);
 		expect(calls.filter((call) => call.result.workflowData !== undefined)).toHaveLength(1);
 		expect(calls.map((call) => call.response.statusCode)).toEqual([200, 200, 200, 200, 200]);

@@ -8,7 +8,12 @@ import type {
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { AGENT_PATHS, BATCH_LIMITS } from '../../shared/contract';
-import type { AgentValues, Batch, BatchRequest, WebhookOptions } from '../../shared/contract/schemas';
+import type {
+	AgentValues,
+	Batch,
+	BatchRequest,
+	WebhookOptions,
+} from '../../shared/contract/schemas';
 import { transportOptions } from '../../shared/descriptions';
 import { errorItem, errorMessage, withItemIndex } from '../../shared/execution';
 import type { TransportOptions } from '../../shared/transport';
@@ -24,7 +29,8 @@ import {
 	webhookProperty,
 } from './common';
 
-const { defaultRowsPerCall: DEFAULT_ROWS_PER_CALL, maxRowsPerCall: MAX_ROWS_PER_CALL } = BATCH_LIMITS;
+const { defaultRowsPerCall: DEFAULT_ROWS_PER_CALL, maxRowsPerCall: MAX_ROWS_PER_CALL } =
+	BATCH_LIMITS;
 
 const show = { operation: ['batch'] };
 
@@ -96,7 +102,10 @@ interface SentCall {
  * - A failed call: under Continue On Fail its rows become error items and the next calls still go;
  *   otherwise the run stops, and the error names the calls already sent (never sent again).
  */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	if (!items.length) return [];
 	const continueOnFail = this.continueOnFail();
 
@@ -165,7 +174,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		});
 		callRows.forEach(({ itemIndex, phone, values }, rowInCall) => {
 			output[itemIndex] = {
-				json: { sent: true, phone, values, batch: { call, calls, rowInCall, id, name: sentName, status } },
+				json: {
+					sent: true,
+					phone,
+					values,
+					batch: { call, calls, rowInCall, id, name: sentName, status },
+				},
 				pairedItem: { item: itemIndex },
 			};
 		});
@@ -236,7 +250,8 @@ export function alignValues(rows: Array<{ values: AgentValues }>): string[] {
 	}
 	for (const row of rows) {
 		const keys = Object.keys(row.values);
-		if (keys.length === columns.length && keys.every((key, index) => key === columns[index])) continue;
+		if (keys.length === columns.length && keys.every((key, index) => key === columns[index]))
+			continue;
 		const { values } = row;
 		row.values = Object.fromEntries(
 			columns.map((column) => [column, Object.hasOwn(values, column) ? values[column] : '']),
@@ -247,8 +262,14 @@ export function alignValues(rows: Array<{ values: AgentValues }>): string[] {
 
 // ---------------------------------------------------------------- errors
 
-function badRowsError(context: IExecuteFunctions, bad: BadRow[], total: number): NodeOperationError {
-	const list = bad.map(({ itemIndex, error }) => `item ${itemIndex}: ${stripItemPrefix(error.message)}`);
+function badRowsError(
+	context: IExecuteFunctions,
+	bad: BadRow[],
+	total: number,
+): NodeOperationError {
+	const list = bad.map(
+		({ itemIndex, error }) => `item ${itemIndex}: ${stripItemPrefix(error.message)}`,
+	);
 	const shown = list.slice(0, 3).join('; ');
 	return new NodeOperationError(
 		context.getNode(),
@@ -275,14 +296,25 @@ function callError(
 ): NodeApiError | NodeOperationError {
 	const message = `Batch call ${call} of ${calls} failed: ${errorMessage(error)}`;
 	const notSent =
-		call === calls ? '' : call + 1 === calls ? ` Call ${calls} was not sent.` : ` Calls ${call + 1}–${calls} were not sent.`;
+		call === calls
+			? ''
+			: call + 1 === calls
+				? ` Call ${calls} was not sent.`
+				: ` Calls ${call + 1}–${calls} were not sent.`;
 	const alreadySent = sent.length
 		? `Already sent, and not sent again: ${sent
-				.map((entry) => `call ${entry.call} = batch ${String(entry.id ?? '?')} "${entry.name}" (items ${entry.firstItem}–${entry.lastItem}, ${entry.rows} rows)`)
-				.join('; ')}. Before running again, leave out items ${sent[0].firstItem}–${sent[sent.length - 1].lastItem}.`
+				.map(
+					(entry) =>
+						`call ${entry.call} = batch ${String(entry.id ?? '?')} "${entry.name}" (items ${entry.firstItem}–${entry.lastItem}, ${entry.rows} rows)`,
+				)
+				.join(
+					'; ',
+				)}. Before running again, leave out items ${sent[0].firstItem}–${sent[sent.length - 1].lastItem}.`
 		: 'No earlier call was sent.';
 	const original =
-		error instanceof NodeApiError || error instanceof NodeOperationError ? error.description : undefined;
+		error instanceof NodeApiError || error instanceof NodeOperationError
+			? error.description
+			: undefined;
 	const description = [alreadySent + notSent, original].filter(Boolean).join('\n\n');
 	if (error instanceof NodeApiError) {
 		return new NodeApiError(

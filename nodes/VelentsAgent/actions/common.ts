@@ -49,17 +49,19 @@ export function conversationProperties(operation: ConversationOperation): INodeP
 			type: 'options',
 			noDataExpression: true,
 			default: 'mapper',
-			description: "How to give the agent's variables (such as company_name, order_id), which it uses in the conversation",
+			description:
+				"How to give the agent's variables (such as company_name, order_id), which it uses in the conversation",
 			options: [
 				{
 					name: 'JSON',
 					value: VARIABLES_INPUT.json,
-					description: 'One JSON object, such as {"order_id": "1212"}; best for expressions and AI tools',
+					description:
+						'One JSON object, such as {"order_id": "1212"}; best for expressions and AI tools',
 				},
 				{
 					name: 'Map Each Variable',
 					value: VARIABLES_INPUT.mapper,
-					description: "One field per variable of the agent, as its configuration lists them",
+					description: 'One field per variable of the agent, as its configuration lists them',
 				},
 			],
 			displayOptions: { show },
@@ -89,7 +91,7 @@ export function conversationProperties(operation: ConversationOperation): INodeP
 			type: 'json',
 			default: '{}',
 			description: batch
-				? "The row's variables as one object of texts or numbers, such as {\"company_name\": \"acme\", \"order_id\": \"1212\"}. Every row is sent with the same variables in the same order: one missing from a row is sent as an empty text."
+				? 'The row\'s variables as one object of texts or numbers, such as {"company_name": "acme", "order_id": "1212"}. Every row is sent with the same variables in the same order: one missing from a row is sent as an empty text.'
 				: 'The variables as one object of texts or numbers, such as {"company_name": "acme", "order_id": "1212"}',
 			displayOptions: { show: { ...show, variablesInput: [VARIABLES_INPUT.json] } },
 		},
@@ -106,7 +108,7 @@ export function webhookProperty(operation: ConversationOperation): INodeProperti
 		default: {},
 		description:
 			operation === 'batch'
-				? "Where Velents posts the events (started, message, update, ended) of every conversation of the batch"
+				? 'Where Velents posts the events (started, message, update, ended) of every conversation of the batch'
 				: "Where Velents posts the conversation's events (started, message, update, ended)",
 		displayOptions: { show: { operation: [operation] } },
 		options: [
@@ -126,7 +128,7 @@ export function webhookProperty(operation: ConversationOperation): INodeProperti
 				typeOptions: { multipleValues: true },
 				default: {},
 				description:
-					"Headers Velents sends with every event. When the credential has a Webhook Secret, it is added too, so the Velents Agent Trigger can verify the events.",
+					'Headers Velents sends with every event. When the credential has a Webhook Secret, it is added too, so the Velents Agent Trigger can verify the events.',
 				options: [
 					{
 						displayName: 'Header',
@@ -144,7 +146,8 @@ export function webhookProperty(operation: ConversationOperation): INodeProperti
 				type: 'string',
 				default: '',
 				placeholder: 'https://n8n.example.com/webhook/velents-agent',
-				description: "The Production URL of a Velents Agent Trigger (or any URL that accepts JSON POSTs)",
+				description:
+					'The Production URL of a Velents Agent Trigger (or any URL that accepts JSON POSTs)',
 			},
 		],
 	};
@@ -155,7 +158,12 @@ export function webhookProperty(operation: ConversationOperation): INodeProperti
 /** The channel id: a positive integer (the option's value, or an id given by expression). */
 export function readChannel(context: IExecuteFunctions, itemIndex: number): number {
 	const value = context.getNodeParameter('channelId', itemIndex, '') as unknown;
-	const id = typeof value === 'number' ? value : typeof value === 'string' && value.trim() ? Number(value) : NaN;
+	const id =
+		typeof value === 'number'
+			? value
+			: typeof value === 'string' && value.trim()
+				? Number(value)
+				: NaN;
 	if (!Number.isInteger(id) || id <= 0) {
 		throw invalidField(
 			context,
@@ -169,7 +177,8 @@ export function readChannel(context: IExecuteFunctions, itemIndex: number): numb
 
 /** The variables input chosen for the node (not an expression, so the same for every item). */
 function readVariablesInput(context: IExecuteFunctions): VariablesInput {
-	return context.getNodeParameter('variablesInput', 0, VARIABLES_INPUT.mapper) === VARIABLES_INPUT.json
+	return context.getNodeParameter('variablesInput', 0, VARIABLES_INPUT.mapper) ===
+		VARIABLES_INPUT.json
 		? VARIABLES_INPUT.json
 		: VARIABLES_INPUT.mapper;
 }
@@ -199,7 +208,9 @@ export function readVariablesSource(context: IExecuteFunctions): VariablesSource
 	return {
 		input,
 		autoMap: mode === 'autoMapInputData',
-		names: (Array.isArray(schema) ? schema : []).filter((field) => !field.removed).map((field) => field.id),
+		names: (Array.isArray(schema) ? schema : [])
+			.filter((field) => !field.removed)
+			.map((field) => field.id),
 		mappedValuesOf,
 	};
 }
@@ -210,12 +221,21 @@ export function readVariablesSource(context: IExecuteFunctions): VariablesSource
  * "Map Automatically" reads the item's fields named as the agent's variables (all its fields when
  * the mapper lists none), with no expression to evaluate.
  */
-export function readValues(context: IExecuteFunctions, itemIndex: number, source: VariablesSource): AgentValues {
+export function readValues(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	source: VariablesSource,
+): AgentValues {
 	const field = source.input === VARIABLES_INPUT.json ? 'Variables (JSON)' : 'Variables';
 	const raw = source.autoMap
 		? pickFields(context.getInputData()[itemIndex]?.json ?? {}, source.names)
 		: source.input === VARIABLES_INPUT.json
-			? parseJsonObject(context, itemIndex, context.getNodeParameter('variablesJson', itemIndex, '{}'), field)
+			? parseJsonObject(
+					context,
+					itemIndex,
+					context.getNodeParameter('variablesJson', itemIndex, '{}'),
+					field,
+				)
 			: (source.mappedValuesOf(itemIndex) as Record<string, unknown> | null);
 	if (!raw) return {};
 	const entries: Array<[string, AgentValues[string]]> = [];
@@ -223,7 +243,11 @@ export function readValues(context: IExecuteFunctions, itemIndex: number, source
 		const value = raw[key];
 		if (value === null || value === undefined) {
 			entries.push([key, '']);
-		} else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+		} else if (
+			typeof value === 'string' ||
+			typeof value === 'number' ||
+			typeof value === 'boolean'
+		) {
 			entries.push([key, value]);
 		} else {
 			throw invalidField(
@@ -266,13 +290,19 @@ export async function readWebhook(
 	const headers: Record<string, string> = {};
 	for (const { name, value } of parameter.headers?.header ?? []) {
 		const headerName = (name ?? '').trim();
-		if (headerName) headers[headerName] = value === undefined || value === null ? '' : String(value);
+		if (headerName)
+			headers[headerName] = value === undefined || value === null ? '' : String(value);
 	}
 	const body = parseJsonObject(context, itemIndex, parameter.body, 'Webhook Body Fields (JSON)');
 
 	if (!link) {
 		if (Object.keys(headers).length || Object.keys(body).length) {
-			throw invalidField(context, itemIndex, 'Webhook Link', 'is empty, but webhook headers or body fields are set');
+			throw invalidField(
+				context,
+				itemIndex,
+				'Webhook Link',
+				'is empty, but webhook headers or body fields are set',
+			);
 		}
 		return undefined;
 	}
@@ -293,7 +323,10 @@ export async function readWebhook(
 }
 
 /** The credential's webhook secret, if it has one. */
-async function readWebhookSecret(context: IExecuteFunctions, itemIndex: number): Promise<string | undefined> {
+async function readWebhookSecret(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): Promise<string | undefined> {
 	const credentials = await context.getCredentials<IDataObject>(CREDENTIAL_TYPES.agent, itemIndex);
 	const secret = credentials.webhookSecret;
 	return typeof secret === 'string' && secret ? secret : undefined;

@@ -14,7 +14,10 @@ import {
 	webhookProperty,
 } from './common';
 
-export const description: INodeProperties[] = [...conversationProperties('dispatch'), webhookProperty('dispatch')];
+export const description: INodeProperties[] = [
+	...conversationProperties('dispatch'),
+	webhookProperty('dispatch'),
+];
 
 /**
  * One outbound conversation for the item. Everything is checked before the request; the request

@@ -8,5 +8,9 @@ export const description: INodeProperties[] = [];
 
 /** The agent's configuration: its channels, its variables (`values`) and what it extracts. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	return (await readConfiguration(this, itemIndex, transportOptions(this, itemIndex))) as unknown as IDataObject;
+	return (await readConfiguration(
+		this,
+		itemIndex,
+		transportOptions(this, itemIndex),
+	)) as unknown as IDataObject;
 }

@@ -40,7 +40,8 @@ export const properties: INodeProperties[] = [
 				name: 'Get Configuration',
 				value: 'getConfiguration',
 				action: 'Get the agent configuration',
-				description: "Read the agent's name, status, channels (WhatsApp, Voice), variables and extraction fields",
+				description:
+					"Read the agent's name, status, channels (WhatsApp, Voice), variables and extraction fields",
 			},
 		],
 	},

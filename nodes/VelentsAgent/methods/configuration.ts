@@ -14,7 +14,12 @@ export async function readConfiguration(
 	const { data } = await velentsRequest<AgentConfiguration>(
 		context,
 		'agent',
-		{ method: 'GET', path: AGENT_PATHS.configuration, action: 'read the agent configuration', itemIndex },
+		{
+			method: 'GET',
+			path: AGENT_PATHS.configuration,
+			action: 'read the agent configuration',
+			itemIndex,
+		},
 		options,
 	);
 	return data;

@@ -1,4 +1,8 @@
-import type { ILoadOptionsFunctions, ResourceMapperField, ResourceMapperFields } from 'n8n-workflow';
+import type {
+	ILoadOptionsFunctions,
+	ResourceMapperField,
+	ResourceMapperFields,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { errorMessage } from '../../shared/execution';
@@ -10,9 +14,14 @@ export async function getVariables(this: ILoadOptionsFunctions): Promise<Resourc
 	try {
 		({ values: names } = await readConfiguration(this));
 	} catch (error) {
-		throw new NodeOperationError(this.getNode(), `Could not read the agent's variables: ${errorMessage(error)}`, {
-			description: 'Check the credential, or set Variables Input to JSON and give the variables as an object.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`Could not read the agent's variables: ${errorMessage(error)}`,
+			{
+				description:
+					'Check the credential, or set Variables Input to JSON and give the variables as an object.',
+			},
+		);
 	}
 	const seen = new Set<string>();
 	const fields: ResourceMapperField[] = [];

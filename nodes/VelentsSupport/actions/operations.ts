@@ -46,7 +46,7 @@ export const properties: INodeProperties[] = [
 				name: 'Get Token Info',
 				value: 'getTokenInfo',
 				action: 'Get token info',
-				description: "Check the Support Center token and read its tenant ID, name and abilities",
+				description: 'Check the Support Center token and read its tenant ID, name and abilities',
 			},
 		],
 	},

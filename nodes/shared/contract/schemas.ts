@@ -18,7 +18,9 @@ import {
 
 // ---------------------------------------------------------------- common
 
-export const phoneSchema = z.string().regex(E164_PATTERN, 'The phone must be E.164, such as +201145803442.');
+export const phoneSchema = z
+	.string()
+	.regex(E164_PATTERN, 'The phone must be E.164, such as +201145803442.');
 
 /** `2025-11-13 23:24:50` (no zone) or ISO-8601 `2025-11-13T23:25:10Z` [doc]. */
 export const timestampSchema = z.string().min(1);
@@ -156,7 +158,11 @@ const agentRefSchema = z.object({ id: idSchema, public: z.string() }).passthroug
 export const extractionSchema = z.union([z.array(z.unknown()).max(0), z.record(z.unknown())]);
 
 export const eventMessageSchema = z
-	.object({ customer: z.string().nullable(), agent: z.string().nullable(), timestamp: timestampSchema })
+	.object({
+		customer: z.string().nullable(),
+		agent: z.string().nullable(),
+		timestamp: timestampSchema,
+	})
 	.partial()
 	.passthrough();
 
@@ -176,7 +182,9 @@ const eventSubjectSchema = z
 
 export const conversationEventSchema = z
 	.object({
-		event: z.object({ type: z.enum(CONVERSATION_EVENTS), about: z.literal(EVENT_ABOUT.conversation) }).passthrough(),
+		event: z
+			.object({ type: z.enum(CONVERSATION_EVENTS), about: z.literal(EVENT_ABOUT.conversation) })
+			.passthrough(),
 		agent: agentRefSchema,
 		/** `created_at` only on onStarted [doc] */
 		conversation: eventSubjectSchema,
@@ -191,13 +199,19 @@ export const conversationEventSchema = z
 	.passthrough();
 
 export const callHistoryEntrySchema = z
-	.object({ role: z.string(), content: z.string().nullable(), timeAdded: z.union([z.string(), z.number()]).optional() })
+	.object({
+		role: z.string(),
+		content: z.string().nullable(),
+		timeAdded: z.union([z.string(), z.number()]).optional(),
+	})
 	.passthrough();
 
 /** The voice-call shape [seen]: `call` instead of `conversation`, `goals` instead of `extraction`. */
 export const callEventSchema = z
 	.object({
-		event: z.object({ type: z.string().regex(/^on/), about: z.literal(EVENT_ABOUT.call) }).passthrough(),
+		event: z
+			.object({ type: z.string().regex(/^on/), about: z.literal(EVENT_ABOUT.call) })
+			.passthrough(),
 		agent: agentRefSchema.optional(),
 		call: eventSubjectSchema.extend({ channel_id: z.number().int().optional() }),
 		result: z
@@ -260,10 +274,17 @@ export const ticketSchema = z
 	})
 	.passthrough();
 
-export const sendMessageRequestSchema = z.object({ message: z.string().trim().min(1, 'The message field is required.') });
+export const sendMessageRequestSchema = z.object({
+	message: z.string().trim().min(1, 'The message field is required.'),
+});
 
 export const historyItemSchema = z
-	.object({ id: idSchema, role: z.enum(HISTORY_ROLES), message: z.string(), created_at: timestampSchema })
+	.object({
+		id: idSchema,
+		role: z.enum(HISTORY_ROLES),
+		message: z.string(),
+		created_at: timestampSchema,
+	})
 	.passthrough();
 
 // ---------------------------------------------------------------- types

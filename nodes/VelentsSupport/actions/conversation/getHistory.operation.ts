@@ -9,7 +9,10 @@ import { conversationIdProperty } from './conversationId';
 
 const show = { resource: ['conversation'], operation: ['getHistory'] };
 
-export const description: INodeProperties[] = [conversationIdProperty(show), ...returnAllOrLimit(show)];
+export const description: INodeProperties[] = [
+	conversationIdProperty(show),
+	...returnAllOrLimit(show),
+];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<object[]> {
 	const conversationId = requireText(this, itemIndex, 'conversationId', 'Conversation ID');

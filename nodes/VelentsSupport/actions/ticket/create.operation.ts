@@ -4,7 +4,13 @@ import { SUPPORT_PATHS, TICKET_PRIORITIES } from '../../../shared/contract';
 import type { CreateTicketRequest, Customer, Ticket } from '../../../shared/contract/schemas';
 import { transportOptions } from '../../../shared/descriptions';
 import { velentsRequest } from '../../../shared/transport';
-import { invalidField, isEmail, parseJsonObject, requirePhone, requireText } from '../../../shared/validation';
+import {
+	invalidField,
+	isEmail,
+	parseJsonObject,
+	requirePhone,
+	requireText,
+} from '../../../shared/validation';
 
 const show = { resource: ['ticket'], operation: ['create'] };
 
@@ -54,7 +60,8 @@ export const description: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: '+201145803442',
-				description: 'In international form; spaces, dashes, brackets and a leading 00 are accepted',
+				description:
+					'In international form; spaces, dashes, brackets and a leading 00 are accepted',
 			},
 			{
 				displayName: 'Extra Body Fields (JSON)',
@@ -141,7 +148,12 @@ function ticketBody(context: IExecuteFunctions, itemIndex: number): IDataObject 
 	if (fields.customerEmail?.trim()) {
 		const email = fields.customerEmail.trim();
 		if (!isEmail(email)) {
-			throw invalidField(context, itemIndex, 'Customer Email', `"${email}" is not an e-mail address`);
+			throw invalidField(
+				context,
+				itemIndex,
+				'Customer Email',
+				`"${email}" is not an e-mail address`,
+			);
 		}
 		customer.email = email;
 	}

@@ -34,7 +34,9 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<object> {
-	const publicId = String(this.getNodeParameter('ticketId', itemIndex, '', { extractValue: true }) ?? '').trim();
+	const publicId = String(
+		this.getNodeParameter('ticketId', itemIndex, '', { extractValue: true }) ?? '',
+	).trim();
 	if (!publicId) throw invalidField(this, itemIndex, 'Ticket', 'is required and is empty');
 	const { data } = await velentsRequest<Ticket>(
 		this,

@@ -5,7 +5,10 @@ import type { Ticket } from '../../../shared/contract/schemas';
 import { returnAllOrLimit, transportOptions } from '../../../shared/descriptions';
 import { velentsRequestAllPages } from '../../../shared/transport';
 
-export const description: INodeProperties[] = returnAllOrLimit({ resource: ['ticket'], operation: ['getAll'] });
+export const description: INodeProperties[] = returnAllOrLimit({
+	resource: ['ticket'],
+	operation: ['getAll'],
+});
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<object[]> {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
