@@ -3,11 +3,14 @@ import type {
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { requestSettings } from '../shared/descriptions';
 import { routeOperation } from '../shared/execution';
+import { receiveResumeEvent, resumeWebhooks } from './actions/dispatchAndWait.operation';
 import { operations, properties } from './actions/operations';
 import { loadOptions, resourceMapping } from './methods';
 
@@ -26,6 +29,9 @@ export class VelentsAgent implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'velentsAgentApi', required: true }],
+		// Dispatch and Wait's resume URL: a waiting webhook (`restartWebhook`), which n8n never
+		// registers, so the node has no webhookMethods lifecycle.
+		webhooks: resumeWebhooks,
 		properties: [...properties, requestSettings],
 	};
 
@@ -33,5 +39,9 @@ export class VelentsAgent implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await routeOperation.call(this, operations);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await receiveResumeEvent.call(this);
 	}
 }

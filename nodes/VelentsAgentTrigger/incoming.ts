@@ -6,7 +6,6 @@
  * `text/plain` arrives as a string; any other or missing content type leaves the body unparsed, with
  * the bytes in the request's `rawBody`. Velents' content type is not documented, so all three are read.
  */
-import { carriesSecret } from '../shared/webhookSecret';
 import type { EventPayload } from './payload';
 import { isRecord } from '../shared/validation';
 import { eventAboutOf, eventTypeOf } from './payload';
@@ -61,12 +60,4 @@ function textOf(value: unknown): string {
 	if (typeof value === 'string') return value.trim();
 	if (Buffer.isBuffer(value)) return value.toString('utf8').trim();
 	return '';
-}
-
-/**
- * Whether the request may start the workflow: always when the credential has no webhook secret,
- * otherwise only when one of the secret headers carries it (compared in constant time).
- */
-export function isAuthorised(secret: string, headers: Record<string, unknown>): boolean {
-	return secret === '' || carriesSecret(secret, headers);
 }

@@ -13,7 +13,8 @@
  */
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPES } from '../shared/transport';
+import type { RawRequest } from '../shared/webhookAnswer';
+import { WRONG_SECRET_MESSAGE, answerWebhook, isAuthorisedRequest } from '../shared/webhookAnswer';
 import { rememberedIdentity } from './activation';
 import { deliveries, eventKey } from './deduplication';
 import { PARAMETERS } from './description';
@@ -25,36 +26,18 @@ import {
 	missingFields,
 	parseFieldList,
 } from './filters';
-import { isAuthorised, parseEventBody } from './incoming';
+import { parseEventBody } from './incoming';
 import { normaliseEvent } from './normalise';
 import { agentOf, extractionOf } from './payload';
 
-/** The part of n8n's (express) response the trigger writes with; an express response is one. */
-interface ResponseWriter {
-	writeHead(statusCode: number, headers: Record<string, string>): unknown;
-	end(body: string): unknown;
-}
-
-/** The part of n8n's request the trigger reads: the bytes n8n read when it did not parse the body. */
-interface RawRequest {
-	rawBody?: unknown;
-}
-
 export async function receiveEvent(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const credentials = await this.getCredentials<{ webhookSecret?: unknown }>(
-		CREDENTIAL_TYPES.agent,
-	);
-	const secret = typeof credentials.webhookSecret === 'string' ? credentials.webhookSecret : '';
-	if (!isAuthorised(secret, this.getHeaderData() as Record<string, unknown>)) {
-		return answer(this, 401, {
-			message:
-				'The webhook secret is missing or wrong: the event must carry the Velents credential’s Webhook Secret.',
-		});
+	if (!(await isAuthorisedRequest(this))) {
+		return answerWebhook(this, 401, { message: WRONG_SECRET_MESSAGE });
 	}
 
 	const request: RawRequest = this.getRequestObject();
 	const parsed = parseEventBody(this.getBodyData(), request.rawBody);
-	if (!parsed.ok) return answer(this, 400, { message: parsed.problem });
+	if (!parsed.ok) return answerWebhook(this, 400, { message: parsed.problem });
 	const { payload, type, about } = parsed;
 
 	const selected = this.getNodeParameter(PARAMETERS.events, []) as string[];
@@ -84,7 +67,7 @@ export async function receiveEvent(this: IWebhookFunctions): Promise<IWebhookRes
 		receivedAt: new Date(),
 		includeRaw: options[PARAMETERS.includeRawPayload] === true,
 	});
-	return answer(this, 200, { received: true }, [[{ json: item }]]);
+	return answerWebhook(this, 200, { received: true }, [[{ json: item }]]);
 }
 
 /** Duplicates are told apart per workflow and trigger node. */
@@ -98,17 +81,5 @@ function ignore(
 	reason: string,
 	details: IDataObject = {},
 ): IWebhookResponseData {
-	return answer(context, 200, { received: true, ignored: reason, ...details });
-}
-
-function answer(
-	context: IWebhookFunctions,
-	statusCode: number,
-	body: IDataObject,
-	workflowData?: IWebhookResponseData['workflowData'],
-): IWebhookResponseData {
-	const response: ResponseWriter = context.getResponseObject();
-	response.writeHead(statusCode, { 'Content-Type': 'application/json; charset=utf-8' });
-	response.end(JSON.stringify(body));
-	return workflowData ? { noWebhookResponse: true, workflowData } : { noWebhookResponse: true };
+	return answerWebhook(context, 200, { received: true, ignored: reason, ...details });
 }

@@ -35,7 +35,7 @@ describe('Velents Agent description', () => {
 		expect(description.subtitle).toBeTruthy();
 	});
 
-	test('the three operations, sorted, each with an action, all routed', () => {
+	test('the four operations, sorted, each with an action, all routed', () => {
 		const selector = description.properties.find(
 			(property) => property.name === 'operation',
 		) as INodeProperties;
@@ -43,6 +43,7 @@ describe('Velents Agent description', () => {
 		expect(options.map((option) => option.name)).toEqual([
 			'Batch',
 			'Dispatch',
+			'Dispatch and Wait',
 			'Get Configuration',
 		]);
 		expect(options.every((option) => option.action && option.description)).toBe(true);

@@ -10,13 +10,17 @@ export const HARNESS_BASE_URL = 'http://localhost:5678/';
 /** What n8n-core's contexts read from additionalData: credentials, and links back to the instance. */
 export function createAdditionalData(
 	credentialsHelper: HarnessCredentialsHelper,
-	execution: Pick<IWorkflowExecuteAdditionalData, 'executionId' | 'hooks'> = {},
+	execution: Pick<IWorkflowExecuteAdditionalData, 'executionId' | 'hooks'> & {
+		/** Where `$execution.resumeUrl` points; default: the pretend instance's. */
+		webhookWaitingBaseUrl?: string;
+	} = {},
 ): IWorkflowExecuteAdditionalData {
 	const unsupported = (feature: string) => async (): Promise<never> => {
 		throw new UserError(`The workflow harness does not support ${feature}`);
 	};
+	const { webhookWaitingBaseUrl = `${HARNESS_BASE_URL}webhook-waiting`, ...rest } = execution;
 	return {
-		...execution,
+		...rest,
 		credentialsHelper,
 		externalSecretsProxy: new ExternalSecretsProxy(),
 		currentNodeExecutionIndex: 0,
@@ -27,7 +31,7 @@ export function createAdditionalData(
 		formWaitingBaseUrl: `${HARNESS_BASE_URL}form-waiting`,
 		formTestBaseUrl: `${HARNESS_BASE_URL}form-test`,
 		webhookBaseUrl: `${HARNESS_BASE_URL}webhook`,
-		webhookWaitingBaseUrl: `${HARNESS_BASE_URL}webhook-waiting`,
+		webhookWaitingBaseUrl,
 		webhookTestBaseUrl: `${HARNESS_BASE_URL}webhook-test`,
 		mcpBaseUrl: `${HARNESS_BASE_URL}mcp`,
 		mcpTestBaseUrl: `${HARNESS_BASE_URL}mcp-test`,

@@ -8,6 +8,7 @@ import type {
 	INode,
 	INodeExecutionData,
 	IRun,
+	IRunExecutionData,
 	IWorkflowBase,
 	IWorkflowSettings,
 	WorkflowExecuteMode,
@@ -40,6 +41,10 @@ export interface RunWorkflowOptions {
 	 * node without inputs (e.g. a webhook trigger).
 	 */
 	startNode?: string;
+	/** The base of `$execution.resumeUrl`: a waiting-webhook server. Default: a URL nothing answers. */
+	webhookWaitingBaseUrl?: string;
+	/** The execution's id (`$execution.id`). Default: the next of `nextExecutionId`. */
+	executionId?: string;
 }
 
 export interface WorkflowRunResult {
@@ -59,24 +64,64 @@ export interface WorkflowRunResult {
 // Run like a production execution started by a trigger: outside 'manual' mode WorkflowExecute
 // does not run trigger functions but outputs the items it was started with, and expressions see
 // $execution.mode 'production'.
-const MODE: WorkflowExecuteMode = 'trigger';
+export const MODE: WorkflowExecuteMode = 'trigger';
 
 let executionCount = 0;
 
+/** A fresh execution id, unique in this process. */
+export function nextExecutionId(): string {
+	return String(++executionCount);
+}
+
 /** Runs workflow JSON through n8n-core's WorkflowExecute and collects what each node output. */
 export async function runWorkflow(options: RunWorkflowOptions): Promise<WorkflowRunResult> {
+	const prepared = await prepareWorkflow(options);
+	const startNode = findStartNode(prepared.workflow, options.startNode);
+	// Work on copies so callers can reuse their fixtures (WorkflowExecute adds pairedItem to items).
+	const triggerItems = structuredClone(options.triggerItems ?? [{ json: {} }]);
+	const runExecutionData = createRunExecutionData({
+		executionData: {
+			nodeExecutionStack: [{ node: startNode, data: { main: [triggerItems] }, source: null }],
+		},
+	});
+	return await execute(
+		prepared,
+		options,
+		options.executionId ?? nextExecutionId(),
+		runExecutionData,
+	);
+}
+
+/**
+ * Runs a waiting execution on from its stored run data, as n8n does when it resumes one (its wait
+ * tracker at the limit, or a waiting webhook after changing the data): the same engine, the same
+ * execution id, over `runExecutionData`.
+ */
+export async function continueWorkflow(
+	options: RunWorkflowOptions,
+	executionId: string,
+	runExecutionData: IRunExecutionData,
+): Promise<WorkflowRunResult> {
+	return await execute(await prepareWorkflow(options), options, executionId, runExecutionData);
+}
+
+export interface PreparedWorkflow {
+	workflow: Workflow;
+	workflowData: IWorkflowBase;
+	nodePackage: NodePackage;
+}
+
+/** The n8n Workflow for workflow JSON, with the package's built nodes. */
+export async function prepareWorkflow(options: RunWorkflowOptions): Promise<PreparedWorkflow> {
 	const nodePackage = await NodePackage.load(options.nodePackageDir);
 
-	// Workflow fills in parameter defaults on the nodes it is given and WorkflowExecute adds
-	// pairedItem to items: work on copies so callers can reuse their fixtures.
+	// Workflow fills in parameter defaults on the nodes it is given: work on copies.
 	const {
 		name = 'Harness workflow',
 		nodes,
 		connections,
 		settings,
 	} = structuredClone(options.workflow);
-	const triggerItems = structuredClone(options.triggerItems ?? [{ json: {} }]);
-
 	const workflowData: IWorkflowBase = {
 		id: 'harness-workflow',
 		name,
@@ -91,9 +136,15 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 		settings: settings ?? { executionOrder: 'v1' },
 	};
 	const workflow = new Workflow({ ...workflowData, nodeTypes: nodePackage });
-	const startNode = findStartNode(workflow, options.startNode);
+	return { workflow, workflowData, nodePackage };
+}
 
-	const executionId = String(++executionCount);
+async function execute(
+	{ workflow, workflowData, nodePackage }: PreparedWorkflow,
+	options: RunWorkflowOptions,
+	executionId: string,
+	runExecutionData: IRunExecutionData,
+): Promise<WorkflowRunResult> {
 	const hooks = new ExecutionLifecycleHooks(MODE, executionId, workflowData);
 	const executedNodes: string[] = [];
 	hooks.addHandler('nodeExecuteAfter', (nodeName) => {
@@ -102,17 +153,8 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 
 	const additionalData = createAdditionalData(
 		new HarnessCredentialsHelper(nodePackage, { ...options.credentials }),
-		{
-			executionId,
-			hooks,
-		},
+		{ executionId, hooks, webhookWaitingBaseUrl: options.webhookWaitingBaseUrl },
 	);
-	const runExecutionData = createRunExecutionData({
-		executionData: {
-			nodeExecutionStack: [{ node: startNode, data: { main: [triggerItems] }, source: null }],
-		},
-	});
-
 	const run = await new WorkflowExecute(
 		additionalData,
 		MODE,

@@ -255,10 +255,14 @@ function findTriggerNode(
 	const candidates = Object.values(workflow.nodes).filter(
 		(candidate) => name === undefined || candidate.name === name,
 	);
-	const node = candidates.find(
-		(candidate) =>
-			nodePackage.getByNameAndVersion(candidate.type, candidate.typeVersion).webhook !== undefined,
-	);
+	// A waiting webhook (`restartWebhook`, such as a "send and wait" operation's) starts nothing.
+	const node = candidates.find((candidate) => {
+		const nodeType = nodePackage.getByNameAndVersion(candidate.type, candidate.typeVersion);
+		return (
+			nodeType.webhook !== undefined &&
+			(nodeType.description.webhooks ?? []).some((webhook) => webhook.restartWebhook !== true)
+		);
+	});
 	if (!node) {
 		throw new UserError(
 			name === undefined
@@ -297,7 +301,7 @@ function onReceivedBody(description: IWebhookDescription, result: IWebhookRespon
 }
 
 /** n8n's `parseBody` for the content types a webhook trigger meets (rawBody is always kept). */
-function parseBody(req: http.IncomingMessage, rawBody: Buffer): void {
+export function parseBody(req: http.IncomingMessage, rawBody: Buffer): void {
 	const [type = '', ...parameters] = (req.headers['content-type'] ?? '').split(';');
 	const contentType = type.trim().toLowerCase();
 	const charset = parameters
@@ -319,14 +323,14 @@ function stripBom(text: string): string {
 	return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-async function readAll(req: http.IncomingMessage): Promise<Buffer> {
+export async function readAll(req: http.IncomingMessage): Promise<Buffer> {
 	const chunks: Buffer[] = [];
 	for await (const chunk of req) chunks.push(chunk as Buffer);
 	return Buffer.concat(chunks);
 }
 
 /** Keeps what is written to `res` on the record, whoever writes it (the node or the receiver). */
-function captureAnswer(res: http.ServerResponse, record: ReceivedWebhookRequest): void {
+export function captureAnswer(res: http.ServerResponse, record: ReceivedWebhookRequest): void {
 	const chunks: Buffer[] = [];
 	const end = res.end.bind(res) as (...args: unknown[]) => http.ServerResponse;
 	const write = res.write.bind(res) as (...args: unknown[]) => boolean;
@@ -345,7 +349,7 @@ function captureAnswer(res: http.ServerResponse, record: ReceivedWebhookRequest)
 	}) as typeof res.end;
 }
 
-function writeJson(res: http.ServerResponse, status: number, body: unknown): void {
+export function writeJson(res: http.ServerResponse, status: number, body: unknown): void {
 	if (res.headersSent) return;
 	const text = typeof body === 'string' ? body : JSON.stringify(body ?? '');
 	res.writeHead(status, {
