@@ -38,6 +38,8 @@ const EXAMPLE_TITLES: Record<ExampleKey, string> = {
 	followUp: 'Follow up on onEnded (active)',
 	campaign: 'A campaign: rows → Batch',
 	supportSync: 'Support Center sync',
+	waitForOrder: 'Call one customer and wait (sub-workflow)',
+	waitPerOrder: 'Call and wait per order (calls 5a)',
 };
 
 let stack: Stack | null = null;
@@ -134,8 +136,8 @@ async function main(): Promise<void> {
 			'  Credentials (both pointing at the sandbox): "Velents Agent account", "Velents Support account"',
 			'  Example workflows (from examples/):',
 			...(Object.keys(EXAMPLES) as ExampleKey[]).map(
-				(key, index) =>
-					`    ${index + 1}. ${EXAMPLE_TITLES[key].padEnd(40)} ${n8n.url}/workflow/${playground.examples[key].workflow.id}`,
+				(key) =>
+					`    ${EXAMPLES[key].split('-')[0].padStart(2)}. ${EXAMPLE_TITLES[key].padEnd(42)} ${n8n.url}/workflow/${playground.examples[key].workflow.id}`,
 			),
 			`  Example 2's Production URL (example 1 dispatches with it): ${playground.followUpUrl}`,
 			'',

@@ -6,7 +6,9 @@
  *   import points every reference at the credential created for that type;
  * - example 1's webhook link is example 2's Production URL on a default local n8n
  *   (`http://localhost:5678/webhook/<webhookId>/webhook`): the import rewrites its base to the
- *   running n8n's `WEBHOOK_URL`.
+ *   running n8n's `WEBHOOK_URL`;
+ * - example 5b calls example 5a as a sub-workflow, chosen by name (the editor's "From list", whose
+ *   `cachedResultName` the export keeps): the import points it at 5a's id in that n8n.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -25,6 +27,9 @@ export const EXAMPLES = {
 	followUp: '2-follow-up-on-ended.json',
 	campaign: '3-campaign-batch.json',
 	supportSync: '4-support-center-sync.json',
+	// Imported before 5b, which calls it as a sub-workflow.
+	waitForOrder: '5a-call-one-customer-and-wait.json',
+	waitPerOrder: '5b-call-and-wait-per-order.json',
 } as const;
 export type ExampleKey = keyof typeof EXAMPLES;
 
@@ -90,13 +95,20 @@ export function productionWebhookUrl(
 /** The example with its credential references and its example webhook base made to fit an n8n. */
 export function prepareExample(
 	workflow: WorkflowFile,
-	options: { credentials: Partial<Record<string, CredentialEntity>>; webhookBaseUrl: string },
+	options: {
+		credentials: Partial<Record<string, CredentialEntity>>;
+		webhookBaseUrl: string;
+		/** Ids of the workflows already in that n8n, by name: for sub-workflow references. */
+		workflowIds?: Record<string, string>;
+	},
 ): WorkflowFile {
 	const base = options.webhookBaseUrl.replace(/\/?$/, '/');
 	const rewrite = (value: unknown): unknown => {
 		if (typeof value === 'string') return value.split(EXAMPLE_WEBHOOK_BASE_URL).join(base);
 		if (Array.isArray(value)) return value.map(rewrite);
 		if (typeof value === 'object' && value !== null) {
+			const referenced = workflowReference(value, options.workflowIds ?? {});
+			if (referenced) return referenced;
 			return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, rewrite(inner)]));
 		}
 		return value;
@@ -123,6 +135,17 @@ export function prepareExample(
 		return prepared;
 	});
 	return { ...workflow, nodes };
+}
+
+/** A workflow chosen "From list" (`{__rl, cachedResultName, value}`), pointed at its id here. */
+function workflowReference(
+	value: object,
+	workflowIds: Record<string, string>,
+): Record<string, unknown> | undefined {
+	const locator = value as { __rl?: unknown; cachedResultName?: unknown };
+	if (locator.__rl !== true || typeof locator.cachedResultName !== 'string') return undefined;
+	const id = workflowIds[locator.cachedResultName];
+	return id === undefined ? undefined : { ...locator, value: id, mode: 'list' };
 }
 
 export interface SandboxCredentialsOptions {
@@ -174,20 +197,18 @@ export interface ImportedExample {
 	prepared: WorkflowFile;
 }
 
-/** Imports all four examples (inactive); returns them by key. */
+/** Imports every example (inactive), in order; returns them by key. */
 export async function importExamples(
 	api: N8nApi,
 	options: { credentials: Partial<Record<string, CredentialEntity>>; webhookBaseUrl: string },
 ): Promise<Record<ExampleKey, ImportedExample>> {
 	const imported = {} as Record<ExampleKey, ImportedExample>;
+	const workflowIds: Record<string, string> = {};
 	for (const key of Object.keys(EXAMPLES) as ExampleKey[]) {
-		const prepared = prepareExample(await readExample(key), options);
-		imported[key] = {
-			key,
-			file: EXAMPLES[key],
-			workflow: await api.createWorkflow(prepared),
-			prepared,
-		};
+		const prepared = prepareExample(await readExample(key), { ...options, workflowIds });
+		const workflow = await api.createWorkflow(prepared);
+		workflowIds[prepared.name] = workflow.id;
+		imported[key] = { key, file: EXAMPLES[key], workflow, prepared };
 	}
 	return imported;
 }

@@ -11,7 +11,7 @@
  *   resumed) or finished → 409; no `restartWebhook` of the waiting node with that method and path
  *   (the suffix) → 404. Otherwise the node's `webhook()` runs in n8n-core's real `WebhookContext`:
  *   without `workflowData` it only answers; with it, the execution continues from the waiting node,
- *   disabled, with those items as its output.
+ *   disabled, with those items as its output (the parked run of the node dropped).
  * - `expire()`: what the wait tracker does once the limit has passed: the same execution continues
  *   from the waiting node, disabled, which passes on the input queued for it.
  *
@@ -185,6 +185,8 @@ export async function startWaitingWebhookServer(): Promise<WaitingWebhookServer>
 		resuming.node.disabled = true;
 		resuming.data.main = result.workflowData;
 		runExecutionData.waitTill = undefined;
+		// The parked run is dropped: the node's run is the one it resumes with.
+		runExecutionData.resultData.runData[node.name]?.pop();
 		void runOn(execution, runExecutionData);
 	};
 

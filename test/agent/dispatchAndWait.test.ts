@@ -1,0 +1,132 @@
+/**
+ * Dispatch and Wait's description and its pure parts. Its run in n8n's engine (waiting, resuming,
+ * the limit) is in dispatchAndWait.workflow.test.ts.
+ */
+import type { INodeProperties, INodePropertyOptions, INodeTypeDescription } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
+
+import { CALL_EVENTS, CONVERSATION_EVENTS } from '../../nodes/shared/contract';
+import * as dispatchAndWait from '../../nodes/VelentsAgent/actions/dispatchAndWait.operation';
+import { VelentsAgent } from '../../nodes/VelentsAgent/VelentsAgent.node';
+import { createExecuteContext } from '../helpers/mockContext';
+
+const { description } = new VelentsAgent();
+/** n8n's tool variant of the node: the same description, its name ending in "Tool". */
+const toolDescription: INodeTypeDescription = { ...description, name: 'velentsAgentTool' };
+
+/** The operations the editor offers for a node of this description. */
+function offeredOperations(nodeType: INodeTypeDescription): string[] {
+	const selectors = nodeType.properties.filter(
+		(property) =>
+			property.name === 'operation' && NodeHelpers.displayParameter({}, property, null, nodeType),
+	);
+	expect(selectors).toHaveLength(1);
+	return (selectors[0].options as INodePropertyOptions[]).map((option) => String(option.value));
+}
+
+function visible(parameters: Record<string, unknown>): string[] {
+	const values = NodeHelpers.getNodeParameters(
+		description.properties,
+		parameters as never,
+		true,
+		false,
+		null,
+		null,
+	);
+	return description.properties
+		.filter((property) => NodeHelpers.displayParameter(values ?? {}, property, null, description))
+		.map((property) => property.name);
+}
+
+describe('Dispatch and Wait: what the editor shows', () => {
+	test('Dispatch’s fields, Resume On, Limit Wait Time, and webhook settings without a link', () => {
+		expect(visible({ operation: 'dispatchAndWait' })).toEqual([
+			'operation',
+			'channelId',
+			'phone',
+			'variablesInput',
+			'variables',
+			'resumeOn',
+			'limitType',
+			'limitAmount',
+			'limitUnit',
+			'webhook',
+			'requestSettings',
+		]);
+		expect(visible({ operation: 'dispatchAndWait', limitType: 'atSpecifiedTime' })).toContain(
+			'limitDate',
+		);
+		expect(visible({ operation: 'dispatchAndWait', limitType: 'noLimit' })).not.toContain(
+			'limitAmount',
+		);
+		const webhook = description.properties.find(
+			(property) =>
+				property.name === 'webhook' &&
+				property.displayOptions?.show?.operation?.includes('dispatchAndWait'),
+		) as INodeProperties;
+		expect((webhook.options as INodeProperties[]).map((option) => option.name)).toEqual([
+			'body',
+			'headers',
+		]);
+	});
+
+	test('every end event can be chosen, all chosen by default', () => {
+		const resumeOn = description.properties.find(
+			(property) => property.name === 'resumeOn',
+		) as INodeProperties;
+		expect(resumeOn.default).toEqual(['ended', 'call_done', 'call_failed', 'no_answer']);
+	});
+
+	test('one waiting webhook, never registered: restartWebhook, the node id as its path', () => {
+		expect(description.webhooks).toEqual([
+			expect.objectContaining({
+				httpMethod: 'POST',
+				path: '={{ $nodeId }}',
+				restartWebhook: true,
+			}),
+		]);
+	});
+});
+
+describe('Dispatch and Wait and AI agents', () => {
+	test('the node offers it; its tool variant offers every other operation but not it', () => {
+		expect(offeredOperations(description)).toEqual([
+			'batch',
+			'dispatch',
+			'dispatchAndWait',
+			'getConfiguration',
+		]);
+		expect(offeredOperations(toolDescription)).toEqual(['batch', 'dispatch', 'getConfiguration']);
+	});
+
+	test('run as a tool anyway (an n8n without @tool, or a stale setting), it fails before sending anything', async () => {
+		const { context, recorder } = createExecuteContext({
+			parameters: { operation: 'dispatchAndWait', channelId: 2, phone: '+201145803442' },
+		});
+		const node = context.getNode();
+		const asTool = { ...context, getNode: () => ({ ...node, type: `${node.type}Tool` }) };
+
+		await expect(dispatchAndWait.execute.call(asTool, context.getInputData())).rejects.toThrow(
+			'Dispatch and Wait cannot run as an AI agent tool',
+		);
+		expect(recorder.requests).toHaveLength(0);
+	});
+});
+
+describe('outcomeOf: which events end the wait', () => {
+	test('the end of a conversation and each end of a call; nothing else', () => {
+		expect(CONVERSATION_EVENTS.map(dispatchAndWait.outcomeOf)).toEqual([
+			undefined,
+			undefined,
+			undefined,
+			'ended',
+		]);
+		expect(CALL_EVENTS.map(dispatchAndWait.outcomeOf)).toEqual([
+			'call_done',
+			'call_failed',
+			'no_answer',
+		]);
+		for (const other of ['onEnd', 'toString', '__proto__', 'constructor', ''])
+			expect(dispatchAndWait.outcomeOf(other)).toBeUndefined();
+	});
+});
