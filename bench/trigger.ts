@@ -38,7 +38,7 @@ import type { WorkflowFile, WorkflowNode } from '../scripts/n8n/examples';
 import { sleep } from '../scripts/n8n/process';
 import { referenceEvent } from '../test/fixtures/events';
 import type { BenchN8n } from './index';
-import { round } from './figures';
+import { percentile, round } from './figures';
 
 export interface TriggerOptions {
 	/** HTTP requests in flight at once. */
@@ -330,11 +330,6 @@ function summarise(node: string, totals: Totals): TriggerSide {
 		processMs: Math.round(totals.processMs),
 		answerMs: Math.round(totals.answerMs),
 	};
-}
-
-function percentile(sorted: readonly number[], fraction: number): number {
-	if (sorted.length === 0) return 0;
-	return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)];
 }
 
 /** Trigger → No Operation, saved as n8n saves executions by default. */

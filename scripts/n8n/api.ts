@@ -229,6 +229,18 @@ export class N8nApi {
 		return page.results;
 	}
 
+	/** How many executions match (the list above shows 100 at most). */
+	async countExecutions(
+		filter: { workflowId?: string; status?: ExecutionStatus[] } = {},
+	): Promise<number> {
+		const query = new URLSearchParams({ filter: JSON.stringify(filter), limit: '1' });
+		const page = await this.request<{ count: number }>(
+			'GET',
+			`/rest/executions?${query.toString()}`,
+		);
+		return page.count;
+	}
+
 	async getExecution(id: string): Promise<ExecutionDetail> {
 		return await this.request<ExecutionDetail>('GET', `/rest/executions/${encodeURIComponent(id)}`);
 	}

@@ -61,6 +61,8 @@ export interface N8nServer {
 	/** What n8n builds production webhook URLs from (`N8N_WEBHOOK_URL`), with a trailing slash. */
 	readonly webhookBaseUrl: string;
 	readonly port: number;
+	/** The supervisor's process id; n8n is its only child. */
+	readonly pid: number | undefined;
 	readonly role: N8nRole;
 	/** n8n's major version (from the installation): what the REST client adapts to. */
 	readonly major: N8nInstallation['major'];
@@ -283,6 +285,7 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 		url,
 		webhookBaseUrl: `${url}/`,
 		port,
+		pid: child.pid,
 		role,
 		major: options.installation.major,
 		userFolder: options.userFolder,
