@@ -34,6 +34,7 @@ import type { N8nServer } from '../scripts/n8n/server';
 import { percentile, round } from './figures';
 import type { BenchN8n } from './index';
 import { startBenchN8n } from './index';
+import { postWebhookNode } from './workflowNodes';
 
 export interface WaitBenchOptions {
 	conversations: number;
@@ -295,20 +296,7 @@ function orderFlow(
 	return {
 		name,
 		nodes: [
-			{
-				id: 'order',
-				name: 'Order',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: randomUUID(),
-				parameters: {
-					httpMethod: 'POST',
-					path: webhookPath,
-					responseMode: 'onReceived',
-					options: {},
-				},
-			},
+			{ ...postWebhookNode(webhookPath), id: 'order', name: 'Order', position: [0, 0] },
 			{
 				id: 'agent',
 				name: 'Velents Agent',

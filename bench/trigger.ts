@@ -39,6 +39,7 @@ import { sleep } from '../scripts/n8n/process';
 import { referenceEvent } from '../test/fixtures/events';
 import type { BenchN8n } from './index';
 import { percentile, round } from './figures';
+import { postWebhookNode } from './workflowNodes';
 
 export interface TriggerOptions {
 	/** HTTP requests in flight at once. */
@@ -167,18 +168,7 @@ export async function benchTrigger(
 		}),
 	);
 	const webhookWorkflow = await api.createWorkflow(
-		triggerWorkflow('Bench trigger: Webhook node', {
-			name: 'Webhook',
-			type: 'n8n-nodes-base.webhook',
-			typeVersion: 2.1,
-			webhookId: randomUUID(),
-			parameters: {
-				httpMethod: 'POST',
-				path: webhookPath,
-				responseMode: 'onReceived',
-				options: {},
-			},
-		}),
+		triggerWorkflow('Bench trigger: Webhook node', postWebhookNode(webhookPath)),
 	);
 	const headerCredential = await api.createCredential({
 		name: 'Velents webhook secret (Header Auth)',
@@ -188,17 +178,7 @@ export async function benchTrigger(
 	const authPath = `bench-webhook-auth-${randomUUID()}`;
 	const headerAuthWorkflow = await api.createWorkflow(
 		triggerWorkflow('Bench trigger: Webhook node with Header Auth', {
-			name: 'Webhook',
-			type: 'n8n-nodes-base.webhook',
-			typeVersion: 2.1,
-			webhookId: randomUUID(),
-			parameters: {
-				httpMethod: 'POST',
-				path: authPath,
-				authentication: 'headerAuth',
-				responseMode: 'onReceived',
-				options: {},
-			},
+			...postWebhookNode(authPath, { authentication: 'headerAuth' }),
 			credentials: { httpHeaderAuth: { id: headerCredential.id, name: headerCredential.name } },
 		}),
 	);

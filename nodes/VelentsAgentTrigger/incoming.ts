@@ -6,6 +6,12 @@
  * `text/plain` arrives as a string; any other or missing content type leaves the body unparsed, with
  * the bytes in the request's `rawBody`. Velents' content type is not documented, so all three are read.
  */
+import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { CREDENTIAL_TYPES } from '../shared/transport';
+import type { RawRequest } from '../shared/webhookAnswer';
+import { answerWebhook } from '../shared/webhookAnswer';
+import { carriesSecret } from '../shared/webhookSecret';
 import type { EventPayload } from './payload';
 import { isRecord } from '../shared/validation';
 import { eventAboutOf, eventTypeOf } from './payload';
@@ -60,4 +66,43 @@ function textOf(value: unknown): string {
 	if (typeof value === 'string') return value.trim();
 	if (Buffer.isBuffer(value)) return value.toString('utf8').trim();
 	return '';
+}
+
+/**
+ * Whether the request may start the workflow: always when the credential has no webhook secret,
+ * otherwise only when one of the secret headers carries it (compared in constant time).
+ */
+export function isAuthorised(secret: string, headers: Record<string, unknown>): boolean {
+	return secret === '' || carriesSecret(secret, headers);
+}
+
+/**
+ * The request's event, once verified: without the credential's webhook secret it is answered 401,
+ * and a body that is not a Velents event 400 (`answered` then holds what to return from `webhook()`).
+ */
+export async function readVerifiedEvent(
+	context: IWebhookFunctions,
+): Promise<
+	| { ok: true; payload: EventPayload; type: string; about: string }
+	| { ok: false; answered: IWebhookResponseData }
+> {
+	const credentials = await context.getCredentials<{ webhookSecret?: unknown }>(
+		CREDENTIAL_TYPES.agent,
+	);
+	const secret = typeof credentials.webhookSecret === 'string' ? credentials.webhookSecret : '';
+	if (!isAuthorised(secret, context.getHeaderData() as Record<string, unknown>)) {
+		return {
+			ok: false,
+			answered: answerWebhook(context, 401, {
+				message:
+					'The webhook secret is missing or wrong: the event must carry the Velents credential’s Webhook Secret.',
+			}),
+		};
+	}
+	const request: RawRequest = context.getRequestObject();
+	const parsed = parseEventBody(context.getBodyData(), request.rawBody);
+	if (!parsed.ok) {
+		return { ok: false, answered: answerWebhook(context, 400, { message: parsed.problem }) };
+	}
+	return parsed;
 }

@@ -13,8 +13,7 @@
  */
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import type { RawRequest } from '../shared/webhookAnswer';
-import { WRONG_SECRET_MESSAGE, answerWebhook, isAuthorisedRequest } from '../shared/webhookAnswer';
+import { answerWebhook } from '../shared/webhookAnswer';
 import { rememberedIdentity } from './activation';
 import { deliveries, eventKey } from './deduplication';
 import { PARAMETERS } from './description';
@@ -26,19 +25,14 @@ import {
 	missingFields,
 	parseFieldList,
 } from './filters';
-import { parseEventBody } from './incoming';
+import { readVerifiedEvent } from './incoming';
 import { normaliseEvent } from './normalise';
 import { agentOf, extractionOf } from './payload';
 
 export async function receiveEvent(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	if (!(await isAuthorisedRequest(this))) {
-		return answerWebhook(this, 401, { message: WRONG_SECRET_MESSAGE });
-	}
-
-	const request: RawRequest = this.getRequestObject();
-	const parsed = parseEventBody(this.getBodyData(), request.rawBody);
-	if (!parsed.ok) return answerWebhook(this, 400, { message: parsed.problem });
-	const { payload, type, about } = parsed;
+	const verified = await readVerifiedEvent(this);
+	if (!verified.ok) return verified.answered;
+	const { payload, type, about } = verified;
 
 	const selected = this.getNodeParameter(PARAMETERS.events, []) as string[];
 	if (!isSelectedEvent(selected, type, about)) return ignore(this, IGNORED.eventNotSelected);

@@ -5,9 +5,6 @@
  */
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPES } from './transport';
-import { isAuthorised } from './webhookSecret';
-
 /** The part of n8n's (express) response a node writes with; an express response is one. */
 interface ResponseWriter {
 	writeHead(statusCode: number, headers: Record<string, string>): unknown;
@@ -30,16 +27,3 @@ export function answerWebhook(
 	response.end(JSON.stringify(body));
 	return workflowData ? { noWebhookResponse: true, workflowData } : { noWebhookResponse: true };
 }
-
-/** Whether the request carries the Velents Agent credential's webhook secret (see `isAuthorised`). */
-export async function isAuthorisedRequest(context: IWebhookFunctions): Promise<boolean> {
-	const credentials = await context.getCredentials<{ webhookSecret?: unknown }>(
-		CREDENTIAL_TYPES.agent,
-	);
-	const secret = typeof credentials.webhookSecret === 'string' ? credentials.webhookSecret : '';
-	return isAuthorised(secret, context.getHeaderData() as Record<string, unknown>);
-}
-
-/** The message of the 401 both webhooks answer to an event without the credential's secret. */
-export const WRONG_SECRET_MESSAGE =
-	'The webhook secret is missing or wrong: the event must carry the Velents credential’s Webhook Secret.';

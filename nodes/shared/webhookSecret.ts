@@ -13,14 +13,6 @@ export function forwardedSecretHeaders(secret: string | undefined): Record<strin
 	return secret ? { [FORWARDED_VERIFICATION_HEADER]: secret } : {};
 }
 
-/**
- * Whether a request may go on: always when the credential has no webhook secret, otherwise only
- * when one of the secret headers carries it (compared in constant time).
- */
-export function isAuthorised(secret: string, headers: Record<string, unknown>): boolean {
-	return secret === '' || carriesSecret(secret, headers);
-}
-
 /** Whether either secret header carries `expected`, compared in constant time. */
 export function carriesSecret(expected: string, headers: Record<string, unknown>): boolean {
 	let found = false;

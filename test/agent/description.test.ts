@@ -3,24 +3,13 @@ import { NodeHelpers } from 'n8n-workflow';
 
 import { operations } from '../../nodes/VelentsAgent/actions/operations';
 import { VelentsAgent } from '../../nodes/VelentsAgent/VelentsAgent.node';
+import { visibleParameters } from '../helpers/description';
 
 const node = new VelentsAgent();
 const { description } = node;
 
-/** Names of the parameters the editor shows, with defaults filled in as n8n does. */
-const visible = (operation: string, extra: Record<string, string> = {}) => {
-	const values = NodeHelpers.getNodeParameters(
-		description.properties,
-		{ operation, ...extra },
-		true,
-		false,
-		null,
-		null,
-	);
-	return description.properties
-		.filter((property) => NodeHelpers.displayParameter(values ?? {}, property, null, description))
-		.map((property) => property.name);
-};
+const visible = (operation: string, extra: Record<string, string> = {}) =>
+	visibleParameters(description, { operation, ...extra });
 
 describe('Velents Agent description', () => {
 	test('an action node an AI agent can use as a tool', () => {

@@ -2,12 +2,18 @@
  * Dispatch and Wait's description and its pure parts. Its run in n8n's engine (waiting, resuming,
  * the limit) is in dispatchAndWait.workflow.test.ts.
  */
-import type { INodeProperties, INodePropertyOptions, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	INodeParameters,
+	INodeProperties,
+	INodePropertyOptions,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
 import { CALL_EVENTS, CONVERSATION_EVENTS } from '../../nodes/shared/contract';
 import * as dispatchAndWait from '../../nodes/VelentsAgent/actions/dispatchAndWait.operation';
 import { VelentsAgent } from '../../nodes/VelentsAgent/VelentsAgent.node';
+import { visibleParameters } from '../helpers/description';
 import { createExecuteContext } from '../helpers/mockContext';
 
 const { description } = new VelentsAgent();
@@ -24,19 +30,7 @@ function offeredOperations(nodeType: INodeTypeDescription): string[] {
 	return (selectors[0].options as INodePropertyOptions[]).map((option) => String(option.value));
 }
 
-function visible(parameters: Record<string, unknown>): string[] {
-	const values = NodeHelpers.getNodeParameters(
-		description.properties,
-		parameters as never,
-		true,
-		false,
-		null,
-		null,
-	);
-	return description.properties
-		.filter((property) => NodeHelpers.displayParameter(values ?? {}, property, null, description))
-		.map((property) => property.name);
-}
+const visible = (parameters: INodeParameters) => visibleParameters(description, parameters);
 
 describe('Dispatch and Wait: what the editor shows', () => {
 	test('Dispatch’s fields, Resume On, Limit Wait Time, and webhook settings without a link', () => {

@@ -9,8 +9,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import {
-	DEFAULT_AGENT_TOKEN,
-	DEFAULT_SUPPORT_TOKEN,
 	DEFAULT_WEBHOOK_SECRET,
 	startSandbox,
 	type DeliveryRecord,
@@ -21,6 +19,8 @@ import {
 	type WaitingExecution,
 	type WaitingWebhookServer,
 } from '../harness/waiting-webhooks';
+import { sandboxCredentialData } from '../../scripts/n8n/examples';
+import type { CredentialsByType } from '../harness';
 import { PACKAGE_DIR, items, linearWorkflow } from '../helpers/workflows';
 
 const WAIT = 'Call and Wait';
@@ -72,21 +72,9 @@ function workflow(waitParameters: IDataObject = {}) {
 	);
 }
 
-function credentials(webhookSecret: string = DEFAULT_WEBHOOK_SECRET) {
-	return {
-		velentsAgentApi: {
-			token: DEFAULT_AGENT_TOKEN,
-			baseUrl: sandbox.url,
-			rateLimitWindowSeconds: 60,
-			webhookSecret,
-		},
-		velentsSupportApi: {
-			token: DEFAULT_SUPPORT_TOKEN,
-			baseUrl: sandbox.url,
-			rateLimitWindowSeconds: 60,
-		},
-	};
-}
+/** Both credentials pointing at the sandbox (their fields are texts and numbers). */
+const credentials = (webhookSecret?: string) =>
+	sandboxCredentialData({ sandboxUrl: sandbox.url, webhookSecret }) as CredentialsByType;
 
 const ORDER = { phone: '+201145803442', order: '1212' };
 

@@ -23,6 +23,7 @@ import { installCommunityPackage, packPackage } from '../../scripts/n8n/communit
 import { MANUAL_TRIGGER_NAME } from '../../scripts/n8n/examples';
 import type { WorkflowFile } from '../../scripts/n8n/examples';
 import { ensureN8n } from '../../scripts/n8n/install';
+import { failureGuard } from './failureGuard';
 import type { N8nInstallation } from '../../scripts/n8n/install';
 import { importPlayground, ownerSession, PLAYGROUND_OWNER } from '../../scripts/n8n/playground';
 import type { ImportedPlayground } from '../../scripts/n8n/playground';
@@ -43,18 +44,9 @@ let sandbox: Sandbox;
 let n8n: N8nServer | undefined;
 let api: N8nApi;
 let playground: ImportedPlayground;
-let failed = false;
 
-function guarded(body: () => Promise<void>): () => Promise<void> {
-	return async () => {
-		try {
-			await body();
-		} catch (error) {
-			failed = true;
-			throw error;
-		}
-	};
-}
+const failures = failureGuard();
+const { guarded } = failures;
 
 /** Manual trigger → Dispatch and Wait (its parameters) → Create Ticket titled with the outcome. */
 function waitWorkflow(name: string, waitParameters: Record<string, unknown>): WorkflowFile {
@@ -181,10 +173,11 @@ beforeAll(
 );
 
 afterAll(async () => {
-	if (failed && n8n) print(`n8n log (${n8n.logFile}), last lines:\n${await n8n.logTail(60)}`);
+	if (failures.failed && n8n)
+		print(`n8n log (${n8n.logFile}), last lines:\n${await n8n.logTail(60)}`);
 	await n8n?.stop();
 	await sandbox?.close();
-	if (scratch && !failed && !process.env.VELENTS_E2E_KEEP)
+	if (scratch && !failures.failed && !process.env.VELENTS_E2E_KEEP)
 		await rm(scratch, { recursive: true, force: true });
 }, 120_000);
 

@@ -40,6 +40,7 @@ import type {
 	VelentsCredentialType,
 } from '../../scripts/n8n/examples';
 import { ensureN8n } from '../../scripts/n8n/install';
+import { failureGuard } from './failureGuard';
 import type { N8nInstallation } from '../../scripts/n8n/install';
 import {
 	ownerSession,
@@ -69,18 +70,8 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
 	}
 }
 
-let failed = false;
-/** Marks the run failed when a test body throws, so that the scratch folder and the log are kept. */
-function guarded(body: () => Promise<void>): () => Promise<void> {
-	return async () => {
-		try {
-			await body();
-		} catch (error) {
-			failed = true;
-			throw error;
-		}
-	};
-}
+const failures = failureGuard();
+const { guarded } = failures;
 
 let scratch = '';
 let installation: N8nInstallation;
@@ -142,10 +133,11 @@ beforeAll(
 );
 
 afterAll(async () => {
-	if (failed && n8n) print(`n8n log (${n8n.logFile}), last lines:\n${await n8n.logTail(60)}`);
+	if (failures.failed && n8n)
+		print(`n8n log (${n8n.logFile}), last lines:\n${await n8n.logTail(60)}`);
 	await n8n?.stop();
 	await sandbox?.close();
-	if (scratch && failed) print(`kept for inspection: ${scratch}`);
+	if (scratch && failures.failed) print(`kept for inspection: ${scratch}`);
 	else if (scratch && !process.env.VELENTS_E2E_KEEP)
 		await rm(scratch, { recursive: true, force: true });
 	print(

@@ -37,7 +37,7 @@ import { HarnessCredentialsHelper } from './credentials-helper';
 import type { PreparedWorkflow, RunWorkflowOptions, WorkflowRunResult } from './run-workflow';
 import { continueWorkflow, nextExecutionId, prepareWorkflow, runWorkflow } from './run-workflow';
 import type { ReceivedWebhookRequest } from './webhook';
-import { captureAnswer, parseBody, readAll, writeJson } from './webhook';
+import { parseBody, readAll, recordRequest, writeJson } from './webhook';
 
 const BASE_PATH = '/webhook-waiting';
 
@@ -93,15 +93,7 @@ export async function startWaitingWebhookServer(): Promise<WaitingWebhookServer>
 
 	const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
 		const rawBody = await readAll(req);
-		const record: ReceivedWebhookRequest = {
-			method: req.method ?? 'GET',
-			headers: req.headers,
-			rawBody: rawBody.toString('utf8'),
-			status: null,
-			responseBody: '',
-			startedExecution: false,
-		};
-		captureAnswer(res, record);
+		const record = recordRequest(req, res, rawBody);
 		const url = new URL(req.url ?? '/', 'http://server.invalid');
 		const [executionId, suffix] = url.pathname.slice(BASE_PATH.length + 1).split('/');
 		const execution = url.pathname.startsWith(`${BASE_PATH}/`)

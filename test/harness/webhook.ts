@@ -131,16 +131,8 @@ export async function startWebhookReceiver(
 
 	const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
 		const rawBody = await readAll(req);
-		const record: ReceivedWebhookRequest = {
-			method: req.method ?? 'GET',
-			headers: req.headers,
-			rawBody: rawBody.toString('utf8'),
-			status: null,
-			responseBody: '',
-			startedExecution: false,
-		};
+		const record = recordRequest(req, res, rawBody);
 		requests.push(record);
-		captureAnswer(res, record);
 
 		const path = new URL(req.url ?? '/', 'http://receiver.invalid').pathname;
 		if (path !== webhookPath || record.method !== description.httpMethod) {
@@ -329,8 +321,26 @@ export async function readAll(req: http.IncomingMessage): Promise<Buffer> {
 	return Buffer.concat(chunks);
 }
 
+/** A request's record, which keeps the answer written to it (whoever writes it). */
+export function recordRequest(
+	req: http.IncomingMessage,
+	res: http.ServerResponse,
+	rawBody: Buffer,
+): ReceivedWebhookRequest {
+	const record: ReceivedWebhookRequest = {
+		method: req.method ?? 'GET',
+		headers: req.headers,
+		rawBody: rawBody.toString('utf8'),
+		status: null,
+		responseBody: '',
+		startedExecution: false,
+	};
+	captureAnswer(res, record);
+	return record;
+}
+
 /** Keeps what is written to `res` on the record, whoever writes it (the node or the receiver). */
-export function captureAnswer(res: http.ServerResponse, record: ReceivedWebhookRequest): void {
+function captureAnswer(res: http.ServerResponse, record: ReceivedWebhookRequest): void {
 	const chunks: Buffer[] = [];
 	const end = res.end.bind(res) as (...args: unknown[]) => http.ServerResponse;
 	const write = res.write.bind(res) as (...args: unknown[]) => boolean;

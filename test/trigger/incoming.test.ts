@@ -1,5 +1,5 @@
-import { FORWARDED_VERIFICATION_HEADER, isAuthorised } from '../../nodes/shared/webhookSecret';
-import { parseEventBody } from '../../nodes/VelentsAgentTrigger/incoming';
+import { FORWARDED_VERIFICATION_HEADER } from '../../nodes/shared/webhookSecret';
+import { isAuthorised, parseEventBody } from '../../nodes/VelentsAgentTrigger/incoming';
 import { REFERENCE_EVENT_TEXT, referenceEvent } from '../fixtures/events';
 
 describe('parseEventBody: the forms n8n hands a body over in', () => {

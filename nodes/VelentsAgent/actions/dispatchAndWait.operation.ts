@@ -22,15 +22,10 @@ import type {
 import { NodeOperationError, WAIT_INDEFINITELY } from 'n8n-workflow';
 
 import type { CALL_EVENTS, ConversationEventType } from '../../shared/contract';
-import type { RawRequest } from '../../shared/webhookAnswer';
-import {
-	WRONG_SECRET_MESSAGE,
-	answerWebhook,
-	isAuthorisedRequest,
-} from '../../shared/webhookAnswer';
+import { answerWebhook } from '../../shared/webhookAnswer';
 import { isRecord } from '../../shared/validation';
 import { errorItem, errorMessage, withItemIndex } from '../../shared/execution';
-import { parseEventBody } from '../../VelentsAgentTrigger/incoming';
+import { readVerifiedEvent } from '../../VelentsAgentTrigger/incoming';
 import { normaliseEvent, normaliseSubject } from '../../VelentsAgentTrigger/normalise';
 import { conversationProperties, webhookProperty } from './common';
 import * as dispatch from './dispatch.operation';
@@ -208,19 +203,15 @@ export async function execute(
  * n8n answers it 409 before this runs.
  */
 export async function receiveResumeEvent(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	if (!(await isAuthorisedRequest(this))) {
-		return answerWebhook(this, 401, { message: WRONG_SECRET_MESSAGE });
-	}
-	const request: RawRequest = this.getRequestObject();
-	const parsed = parseEventBody(this.getBodyData(), request.rawBody);
-	if (!parsed.ok) return answerWebhook(this, 400, { message: parsed.problem });
+	const event = await readVerifiedEvent(this);
+	if (!event.ok) return event.answered;
 
-	const outcome = outcomeOf(parsed.type);
+	const outcome = outcomeOf(event.type);
 	const resumeOn = this.getNodeParameter('resumeOn', []) as string[];
 	if (outcome === undefined || !resumeOn.includes(outcome)) {
 		return answerWebhook(this, 200, { received: true, resumed: false });
 	}
-	const item = { outcome, ...normaliseEvent(parsed.payload, { receivedAt: new Date() }) };
+	const item = { outcome, ...normaliseEvent(event.payload, { receivedAt: new Date() }) };
 	return answerWebhook(this, 200, { received: true, resumed: true }, [[{ json: item }]]);
 }
 
