@@ -175,7 +175,7 @@ describe('Dispatch', () => {
 				channelId: 3,
 				phone: '={{ $json.phone }}',
 				variablesInput: 'json',
-				variablesJson: '={{ JSON.stringify({ order_id: $json.order_id }) }}',
+				variablesJson: '={{ JSON.stringify({ company_name: "acme", order_id: $json.order_id }) }}',
 			}),
 		);
 		const result = await runFlow(
@@ -188,7 +188,7 @@ describe('Dispatch', () => {
 			'Item 1: Phone "0114 580 3442" is not a phone number in international form, such as +201145803442',
 		);
 		expect(sandbox.dispatches().map((record) => record.conversation.values)).toEqual([
-			{ order_id: 'A' },
+			{ company_name: 'acme', order_id: 'A' },
 		]);
 	});
 });
@@ -200,7 +200,7 @@ describe('Dispatch requests that may have reached Velents', () => {
 			channelId: 3,
 			phone: '+201145803442',
 			variablesInput: 'json',
-			variablesJson: '{"order_id": "1212"}',
+			variablesJson: '{"company_name": "acme", "order_id": "1212"}',
 		});
 
 	it('a 500 after Velents acted is not repeated: one conversation, and the error says so', async () => {
@@ -248,6 +248,44 @@ describe('Batch', () => {
 			},
 			onError,
 		);
+
+	it.each([
+		['Channel', { channelId: '={{ $json.channel }}' }],
+		['Batch Name', { batchName: '=Campaign {{ $json.channel }}' }],
+		['Rows Per Call', { rowsPerCall: '={{ $json.channel * 10 }}' }],
+		['Webhook', { webhook: { link: '=https://n8n.example.com/webhook/{{ $json.channel }}' } }],
+	])(
+		'%s that an expression makes differ per item fails before anything is sent, naming the setting and the item',
+		async (setting, parameters) => {
+			const rows = [2, 2, 3].map((channel, index) => ({
+				phone: phoneOf(index),
+				order_id: 'O',
+				channel,
+			}));
+			const result = await runFlow(
+				linearWorkflow(batchStep(parameters)),
+				agentCredentials(),
+				items(...rows),
+			);
+			expect(result.error?.message).toBe(
+				`${setting} must be the same for the whole batch, but item 2 gives another value than item 0`,
+			);
+			expect(sandbox.requests({ method: 'POST', path: '/Integration/Agent/Batch' })).toHaveLength(
+				0,
+			);
+		},
+	);
+
+	it('a setting given by an expression that is the same for every item is fine', async () => {
+		const rows = [0, 1].map((index) => ({ phone: phoneOf(index), order_id: 'O', channel: 3 }));
+		const result = await runFlow(
+			linearWorkflow(batchStep({ channelId: '={{ $json.channel }}' })),
+			agentCredentials(),
+			items(...rows),
+		);
+		expect(result.error).toBeUndefined();
+		expect(sandbox.batches()[0]).toMatchObject({ channel_id: 3 });
+	});
 
 	it('2,500 rows in 5 calls of 500; every output item paired with its row and naming its call', async () => {
 		const rows = Array.from({ length: 2500 }, (_, index) => ({
@@ -301,7 +339,7 @@ describe('Batch', () => {
 		];
 		const sentWith = async (phone: string, orderId: string, company: string) => {
 			sandbox.reset();
-			const variables = mapperValue({ company_name: company, order_id: orderId, source: 'n8n' });
+			const variables = mapperValue({ company_name: company, order_id: orderId });
 			const result = await runFlow(
 				linearWorkflow(batchStep({ phone, variables })),
 				agentCredentials(),
@@ -324,7 +362,7 @@ describe('Batch', () => {
 		expect(direct).toEqual(evaluated);
 		expect(direct[1]).toMatchObject({
 			phone: '+201145803443',
-			values: { company_name: 'acme', order_id: 7, source: 'n8n' },
+			values: { company_name: 'acme', order_id: 7 },
 		});
 		expect(await sentWith('={{ $json["mobile number"] }}', 'x', 'y')).toEqual(
 			await sentWith('={{ $json["mobile number"] + "" }}', 'x', 'y'),
@@ -362,6 +400,8 @@ describe('Batch', () => {
 	it('rows with different variable keys are sent with the same keys in the same order', async () => {
 		const workflow = linearWorkflow(
 			batchStep({
+				// Unchecked: these rows carry other variables than the agent declares, on purpose.
+				checkVariables: false,
 				variablesInput: 'json',
 				variablesJson: '={{ JSON.stringify($json.vars) }}',
 				rowsPerCall: 2,

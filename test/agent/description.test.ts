@@ -50,6 +50,7 @@ describe('Velents Agent description', () => {
 			'phone',
 			'variablesInput',
 			'variables',
+			'checkVariables',
 			'webhook',
 			'requestSettings',
 		]);
@@ -61,6 +62,8 @@ describe('Velents Agent description', () => {
 			'phone',
 			'variablesInput',
 			'variables',
+			'checkVariables',
+			'batchSettingsNotice',
 			'batchName',
 			'rowsPerCall',
 			'webhook',

@@ -8,26 +8,15 @@ import type {
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { AGENT_PATHS, BATCH_LIMITS } from '../../shared/contract';
-import type {
-	AgentValues,
-	Batch,
-	BatchRequest,
-	WebhookOptions,
-} from '../../shared/contract/schemas';
+import type { Batch, BatchRequest, WebhookOptions } from '../../shared/contract/schemas';
 import { transportOptions } from '../../shared/descriptions';
 import { errorItem, errorMessage, withItemIndex } from '../../shared/execution';
 import type { TransportOptions } from '../../shared/transport';
 import { velentsRequest } from '../../shared/transport';
-import { perItemReader } from '../../shared/itemParameters';
-import { isRecord, requirePhone } from '../../shared/validation';
-import {
-	conversationProperties,
-	readChannel,
-	readValues,
-	readVariablesSource,
-	readWebhook,
-	webhookProperty,
-} from './common';
+import { hasExpression } from '../../shared/itemParameters';
+import { isRecord } from '../../shared/validation';
+import { type BadRow, alignValues, readRows } from './batchRows';
+import { conversationProperties, readChannel, readWebhook, webhookProperty } from './common';
 
 const { defaultRowsPerCall: DEFAULT_ROWS_PER_CALL, maxRowsPerCall: MAX_ROWS_PER_CALL } =
 	BATCH_LIMITS;
@@ -36,6 +25,14 @@ const show = { operation: ['batch'] };
 
 export const description: INodeProperties[] = [
 	...conversationProperties('batch'),
+	{
+		displayName:
+			'Channel, Batch Name, Rows Per Call, Webhook and Request Settings apply to the whole batch: an expression in them must give every item the same value, or the run stops before anything is sent.',
+		name: 'batchSettingsNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show },
+	},
 	{
 		displayName: 'Batch Name',
 		name: 'batchName',
@@ -57,19 +54,6 @@ export const description: INodeProperties[] = [
 	},
 	webhookProperty('batch'),
 ];
-
-/** One input item that will be sent. */
-interface Row {
-	itemIndex: number;
-	phone: string;
-	values: AgentValues;
-}
-
-/** One input item that cannot be sent. */
-interface BadRow {
-	itemIndex: number;
-	error: Error;
-}
 
 /** What every call of the run shares. */
 interface RunSettings {
@@ -115,14 +99,14 @@ export async function execute(
 	} catch (error) {
 		const failure = withItemIndex(this, error, 0);
 		if (!continueOnFail) throw failure;
-		return items.map((_, itemIndex) => errorItem(failure.message, itemIndex));
+		return items.map((_, itemIndex) => errorItem(failure, itemIndex));
 	}
 
-	const { rows, bad } = readRows(this, items.length);
+	const { rows, bad } = await readRows(this, items.length);
 	if (bad.length && !continueOnFail) throw badRowsError(this, bad, items.length);
 
 	const output: INodeExecutionData[] = new Array<INodeExecutionData>(items.length);
-	for (const { itemIndex, error } of bad) output[itemIndex] = errorItem(error.message, itemIndex);
+	for (const { itemIndex, error } of bad) output[itemIndex] = errorItem(error, itemIndex);
 
 	alignValues(rows);
 	const calls = Math.ceil(rows.length / settings.rowsPerCall);
@@ -155,9 +139,9 @@ export async function execute(
 			batch = isRecord(response.data) ? response.data : {};
 		} catch (error) {
 			if (!continueOnFail) throw callError(this, error, call, calls, callRows[0].itemIndex, sent);
-			// The message names the call ("dispatch batch call 2 of 5 (500 rows)").
-			const message = errorMessage(error);
-			for (const { itemIndex } of callRows) output[itemIndex] = errorItem(message, itemIndex);
+			// The message names the call ("dispatch batch call 2 of 5 (500 rows)"), the description
+			// whether Velents may have acted on it: every row of the call keeps both.
+			for (const { itemIndex } of callRows) output[itemIndex] = errorItem(error, itemIndex);
 			continue;
 		}
 
@@ -189,7 +173,29 @@ export async function execute(
 
 // ---------------------------------------------------------------- reading the run
 
+/** The settings every call of the run shares, with the names the panel shows them by. */
+const RUN_SETTINGS: Record<string, string> = {
+	channelId: 'Channel',
+	batchName: 'Batch Name',
+	rowsPerCall: 'Rows Per Call',
+	webhook: 'Webhook',
+	requestSettings: 'Request Settings',
+};
+
 async function readRunSettings(context: IExecuteFunctions): Promise<RunSettings> {
+	for (const [parameter, setting] of Object.entries(RUN_SETTINGS)) {
+		const differing = firstItemDiffering(context, parameter);
+		if (differing !== undefined) {
+			throw new NodeOperationError(
+				context.getNode(),
+				`${setting} must be the same for the whole batch, but item ${differing} gives another value than item 0`,
+				{
+					itemIndex: differing,
+					description: `One Batch run sends every row with the same ${setting}. Use an expression that gives every item the same value, or split the items (for example with a Switch node) into one Batch node per ${setting}.`,
+				},
+			);
+		}
+	}
 	const rowsPerCall = Number(context.getNodeParameter('rowsPerCall', 0, DEFAULT_ROWS_PER_CALL));
 	if (!Number.isInteger(rowsPerCall) || rowsPerCall < 1 || rowsPerCall > MAX_ROWS_PER_CALL) {
 		throw new NodeOperationError(
@@ -213,51 +219,19 @@ export function defaultBatchName(context: IExecuteFunctions): string {
 	return `n8n ${workflowName} ${new Date().toISOString()}`;
 }
 
-/** Phone and variables of every item, read item by item (they are usually expressions over the item). */
-function readRows(context: IExecuteFunctions, count: number): { rows: Row[]; bad: BadRow[] } {
-	const source = readVariablesSource(context);
-	const phoneOf = perItemReader(context, 'phone', '');
-	const rows: Row[] = [];
-	const bad: BadRow[] = [];
-	for (let itemIndex = 0; itemIndex < count; itemIndex++) {
-		try {
-			rows.push({
-				itemIndex,
-				phone: requirePhone(context, itemIndex, phoneOf(itemIndex), 'Phone'),
-				values: readValues(context, itemIndex, source),
-			});
-		} catch (error) {
-			bad.push({ itemIndex, error: withItemIndex(context, error, itemIndex) });
-		}
-	}
-	return { rows, bad };
-}
-
 /**
- * Gives every row the same variables in the same order: the union of all rows' keys in first-seen
- * order, a missing one as ''. Linear in rows × variables; rows already in that shape are kept.
+ * The first item whose value of a run-wide setting differs from item 0's, if any. Only a setting
+ * holding an expression can differ, so only those are evaluated per item.
  */
-export function alignValues(rows: Array<{ values: AgentValues }>): string[] {
-	const columns: string[] = [];
-	const seen = new Set<string>();
-	for (const { values } of rows) {
-		for (const key of Object.keys(values)) {
-			if (!seen.has(key)) {
-				seen.add(key);
-				columns.push(key);
-			}
-		}
+function firstItemDiffering(context: IExecuteFunctions, parameter: string): number | undefined {
+	if (!hasExpression(context.getNode().parameters[parameter])) return undefined;
+	const items = context.getInputData().length;
+	const first = JSON.stringify(context.getNodeParameter(parameter, 0, null));
+	for (let itemIndex = 1; itemIndex < items; itemIndex++) {
+		if (JSON.stringify(context.getNodeParameter(parameter, itemIndex, null)) !== first)
+			return itemIndex;
 	}
-	for (const row of rows) {
-		const keys = Object.keys(row.values);
-		if (keys.length === columns.length && keys.every((key, index) => key === columns[index]))
-			continue;
-		const { values } = row;
-		row.values = Object.fromEntries(
-			columns.map((column) => [column, Object.hasOwn(values, column) ? values[column] : '']),
-		);
-	}
-	return columns;
+	return undefined;
 }
 
 // ---------------------------------------------------------------- errors
