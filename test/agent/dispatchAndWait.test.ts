@@ -40,6 +40,7 @@ describe('Dispatch and Wait: what the editor shows', () => {
 			'phone',
 			'variablesInput',
 			'variables',
+			'checkVariables',
 			'resumeOn',
 			'limitType',
 			'limitAmount',
