@@ -126,6 +126,8 @@ export async function benchDispatchAndWait(
 			'dispatchAndWait',
 			waitPath,
 		);
+		// Printed at once: the other side takes longer, and a stopped run keeps these figures.
+		log(`Dispatch and Wait: ${JSON.stringify(dispatchAndWait)}`);
 
 		const triggerId = randomUUID();
 		const triggerUrl = productionWebhookUrl(server.webhookBaseUrl, triggerId);
