@@ -518,21 +518,15 @@ function triggerSection(trigger: TriggerFigures, met: (name: string) => Row['sta
 	const { intake, ignored, largest, legacy, memory, options } = trigger;
 	const auth = intake.webhookHeaderAuth;
 	const side = (label: string, ours: TriggerSide, theirs: TriggerSide): Row[] => [
-		row(
-			`${label}: latency p50`,
-			ms(ours.p50Ms),
-			ms(theirs.p50Ms),
-			times(ours.p50Ms / theirs.p50Ms),
-			'',
-			'',
-		),
-		row(
-			`${label}: latency p99`,
-			ms(ours.p99Ms),
-			ms(theirs.p99Ms),
-			times(ours.p99Ms / theirs.p99Ms),
-			'',
-			'',
+		...(['p50Ms', 'p99Ms'] as const).map((percentile) =>
+			row(
+				`${label}: latency ${percentile.slice(0, 3)}`,
+				ms(ours[percentile]),
+				ms(theirs[percentile]),
+				times(ours[percentile] / theirs[percentile]),
+				'',
+				'',
+			),
 		),
 		row(
 			`${label}: executions started / events`,
@@ -967,21 +961,31 @@ ${
   median run's (by wall time), its counts the worst of its runs. Wall time is the execution's start to
   finish in n8n's record; counts come from the sandbox. The theoretical minimum is (ceil(150 / 30) − 1)
   windows: it counts the requests themselves as instantaneous.
-- **Trigger** (\`bench/trigger.ts\`): the same n8n. Velents Agent Trigger (Any Event, filters off, the
-  credential has a webhook secret and every event carries it) → No Operation, against the Webhook
-  node (POST, Respond: Immediately) → No Operation, and, for the note, the same Webhook node checking
-  the same header with a Header Auth credential. The same payloads to all: the reference's onMessage
-  event with a distinct conversation id and message time each. A load generator in the bench process
-  keeps a fixed number of requests in flight on keep-alive loopback connections and a fixed number of
-  events whose execution has not finished (all three answer before the execution runs: an open loop
-  would measure n8n's backlog, which here ended in SQLite lock timeouts); a warm-up goes first, then
-  each round sends the same batch to each side, the first side rotating. Events per second run from
-  the first request to the last execution's \`stoppedAt\`; the executions are counted from n8n's
-  executions table, read-only from a separate process (not through n8n's API, which would spend n8n's
-  time). All workflows save executions as n8n does by default (not saving successful ones would not
-  spare the database: n8n 2.41 inserts the row at the start either way, then deletes it instead of
-  updating it), and n8n's user folder, with its SQLite database, is on tmpfs (\`/dev/shm\`), so that the
-  figures are n8n's and the nodes' CPU time rather than this VM's disk.
+- **Trigger** (\`bench/trigger.ts\`): the same n8n. Velents Agent Trigger (the credential has a webhook
+  secret and every event carries it; Only This Agent's Events off) → No Operation, against the Webhook
+  node (POST, Respond: Immediately) → No Operation, and the same Webhook node checking the same header
+  with a Header Auth credential. Scenarios, the same payloads to every side: *intake* (Any Event; the
+  reference's onMessage event with a distinct conversation id and message time each); *3 of 4 not
+  selected* (the trigger selects Conversation Ended; three onMessage go with each onEnded; the Webhook
+  node runs all four); *largest* (onEnded events of exactly the largest body the trigger accepts, a
+  long history, 2 in flight; then one 7.8 MB event, answered 413); and *legacy*, the intake again in a
+  second n8n started with \`N8N_EXPRESSION_ENGINE=legacy\` in the same run. The ceiling under the
+  default engine: n8n 2.41 acquires an expression isolate for the webhook phase of every trigger node
+  except its own Webhook node (\`LiveWebhooks.webhookPhaseNeedsIsolate\`; the pool holds one), so a
+  community trigger pays one isolate per event more than the plain Webhook node, about what the Webhook
+  node with Header Auth pays for reading its credential; the trigger reads its credential at most once
+  per 5 s. A load generator in the bench process keeps a fixed number of requests in flight on
+  keep-alive loopback connections and a fixed number of events whose execution has not finished (every
+  side answers before the execution runs: an open loop would measure n8n's backlog, which here ended in
+  SQLite lock timeouts); a warm-up goes first, then each round sends the same batch to each side, the
+  first side rotating. Events per second run from the first request to the last execution's
+  \`stoppedAt\`; the executions are counted from n8n's executions table, read-only from a separate
+  process (not through n8n's API, which would spend n8n's time). All workflows save executions as n8n
+  does by default (not saving successful ones would not spare the database: n8n 2.41 inserts the row
+  at the start either way, then deletes it instead of updating it), and n8n's user folder, with its
+  SQLite database, is on tmpfs (\`/dev/shm\`), so that the figures are n8n's and the nodes' CPU time
+  rather than this VM's disk. The memory per remembered delivery is the V8 heap of the trigger's
+  delivery memory filled to its capacity, measured after garbage collection in the bench process.
 - **Footprint** (\`bench/footprint.ts\`): \`npm pack\`, and the median over fresh Node processes of the
   time to require each node and credential module after \`n8n-workflow\`.
 
