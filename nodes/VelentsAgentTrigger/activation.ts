@@ -29,8 +29,9 @@ export async function readAgentIdentity(context: IHookFunctions): Promise<AgentI
 		context,
 		'agent',
 		{ method: 'GET', path: AGENT_PATHS.configuration, action: 'read the agent configuration' },
-		// One retry: n8n activates workflows one after another at start-up, and an outage is not a failure.
-		{ maxRetries: 1 },
+		// One retry, and a short deadline: n8n activates workflows one after another at start-up, and
+		// an outage does not fail the activation anyway.
+		{ maxRetries: 1, timeoutSeconds: 15 },
 	);
 	const identity: AgentIdentity = {};
 	if (typeof data?.id === 'string' || typeof data?.id === 'number') identity.id = String(data.id);
