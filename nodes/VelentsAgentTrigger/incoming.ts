@@ -32,37 +32,56 @@ export type ParsedEvent =
 
 /**
  * The event in a request body. `body` is what n8n parsed (`getBodyData()`), `rawBody` the bytes it
- * read (`getRequestObject().rawBody`).
+ * read (`getRequestObject().rawBody`). Size and nesting are checked on the bytes, before anything
+ * walks the JSON.
  */
 export function parseEventBody(body: unknown, rawBody: unknown): ParsedEvent {
-	const raw = Buffer.isBuffer(rawBody) && rawBody.length > 0 ? rawBody : undefined;
-	if (raw !== undefined && raw.length > MAX_EVENT_BYTES) return tooLarge();
-	const source = parsedObject(body) ?? (textOf(body) || textOf(raw));
-	if (source === '') return invalid('The request has no body: a Velents event is a JSON object.');
+	if (Buffer.isBuffer(rawBody) && rawBody.length > MAX_EVENT_BYTES) return tooLarge();
+	const parsed = parsedObject(body);
+	const text = parsed === undefined ? textOf(body) || textOf(rawBody) : '';
+	if (parsed === undefined && text === '')
+		return invalid('The request has no body: a Velents event is a JSON object.');
 
-	let payload: unknown = source;
-	if (typeof source === 'string') {
-		if (Buffer.byteLength(source) > MAX_EVENT_BYTES) return tooLarge();
+	const bytes = bodyBytes(rawBody, parsed, text);
+	if (bytes !== undefined && bytes.length > MAX_EVENT_BYTES) return tooLarge();
+	if (bytes === undefined || nestsDeeperThan(bytes, MAX_EVENT_DEPTH)) {
+		return invalid(
+			`The request body nests deeper than ${MAX_EVENT_DEPTH} levels: it is not a Velents event.`,
+		);
+	}
+
+	let payload: unknown = parsed;
+	if (parsed === undefined) {
 		try {
-			payload = JSON.parse(source);
+			payload = JSON.parse(text);
 		} catch {
 			return invalid('The request body is not JSON: a Velents event is a JSON object.');
 		}
 	}
 	if (!isRecord(payload))
 		return invalid('The request body is not a JSON object: a Velents event is a JSON object.');
-	if (exceedsDepth(payload, MAX_EVENT_DEPTH)) {
-		return invalid(
-			`The request body nests deeper than ${MAX_EVENT_DEPTH} levels: it is not a Velents event.`,
-		);
-	}
-
 	const type = eventTypeOf(payload);
 	if (type === undefined)
 		return invalid('The request body has no event.type: it is not a Velents event.');
-	const bytes = raw ?? Buffer.from(typeof source === 'string' ? source : JSON.stringify(payload));
-	if (bytes.length > MAX_EVENT_BYTES) return tooLarge();
 	return { ok: true, payload, type, about: eventAboutOf(payload), bytes };
+}
+
+/**
+ * The body's bytes: as n8n read them; where it kept none, the text, or the parsed object written as
+ * JSON (undefined when it nests too deep even to be written).
+ */
+function bodyBytes(
+	rawBody: unknown,
+	parsed: Record<string, unknown> | undefined,
+	text: string,
+): Buffer | undefined {
+	if (Buffer.isBuffer(rawBody) && rawBody.length > 0) return rawBody;
+	if (parsed === undefined) return Buffer.from(text, 'utf8');
+	try {
+		return Buffer.from(JSON.stringify(parsed), 'utf8');
+	} catch {
+		return undefined;
+	}
 }
 
 function invalid(problem: string): ParsedEvent {
@@ -77,16 +96,32 @@ function tooLarge(): ParsedEvent {
 	};
 }
 
-/** Whether objects and lists nest deeper than `limit` (the body itself is level 1). Iterative. */
-export function exceedsDepth(value: unknown, limit: number): boolean {
-	const pending: Array<[unknown, number]> = [[value, 1]];
-	for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-		const [current, depth] = next;
-		if (typeof current !== 'object' || current === null) continue;
-		if (depth > limit) return true;
-		for (const child of Object.values(current)) {
-			if (typeof child === 'object' && child !== null) pending.push([child, depth + 1]);
-		}
+const [QUOTE, BACKSLASH, OPEN_OBJECT, OPEN_LIST, CLOSE_OBJECT, CLOSE_LIST] = [
+	'"',
+	'\\',
+	'{',
+	'[',
+	'}',
+	']',
+].map((character) => character.charCodeAt(0));
+
+/**
+ * Whether the JSON text's objects and lists nest deeper than `limit` (the body itself is level 1):
+ * one pass over the bytes, brackets inside strings skipped. UTF-8 encodes no other character with
+ * these bytes, so the text need not be decoded; malformed JSON is left to the parser.
+ */
+export function nestsDeeperThan(bytes: Buffer, limit: number): boolean {
+	let depth = 0;
+	let inString = false;
+	for (let index = 0; index < bytes.length; index++) {
+		const byte = bytes[index];
+		if (inString) {
+			if (byte === BACKSLASH) index++;
+			else if (byte === QUOTE) inString = false;
+		} else if (byte === QUOTE) inString = true;
+		else if (byte === OPEN_OBJECT || byte === OPEN_LIST) {
+			if (++depth > limit) return true;
+		} else if (byte === CLOSE_OBJECT || byte === CLOSE_LIST) depth--;
 	}
 	return false;
 }

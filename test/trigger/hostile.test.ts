@@ -60,6 +60,25 @@ describe('nesting', () => {
 			'nests deeper',
 		);
 	});
+	test('brackets inside text do not count as nesting, escaped quotes included', async () => {
+		const event = referenceEvent('onMessage');
+		event.result.message = {
+			customer: `a \\"quoted\\" ${'[{'.repeat(200)} smiley :-[`,
+			agent: '}'.repeat(300),
+			timestamp: '2025-11-13T23:25:10Z',
+		};
+		expect(acceptedItem(await deliver(jsonRequest(event)))).toHaveProperty(
+			'message.customer',
+			event.result.message.customer,
+		);
+	});
+
+	test('a parsed body without bytes, nested too deep to be written as JSON, is answered 400', async () => {
+		let deep: Record<string, unknown> = { value: 1 };
+		for (let level = 0; level < 100_000; level++) deep = { a: deep };
+		const call = await deliver({ body: { event: { type: 'onEnded' }, result: deep } });
+		expectRefused(call, 400, 'nests deeper');
+	});
 });
 
 describe('size', () => {
