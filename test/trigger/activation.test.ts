@@ -137,7 +137,7 @@ describe('activation during a Velents outage: the webhook is registered all the 
 		},
 	);
 
-	test('the trigger then accepts events: the whole cycle through an outage', async () => {
+	test('after an outage, the next activation that reaches Velents remembers the agent', async () => {
 		const staticData = {};
 		const outage = hookContext({ responses: [{ networkError: 'ECONNREFUSED' }], staticData });
 		expect(await checkExists.call(outage.context)).toBe(true);

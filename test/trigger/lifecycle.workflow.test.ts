@@ -152,6 +152,21 @@ describe('a whole conversation delivered by the sandbox', () => {
 		expect(configurationRead.status).toBe(200);
 	});
 
+	test('activation during a Velents outage (503 to every configuration read) still registers the trigger, and the conversation runs', async () => {
+		sandbox.injectFault({ method: 'GET', path: '/Integration/Agent', status: 503, count: 10 });
+		const active = await activeReceiver(ticketOnEvents({ events: ['onEnded'] }));
+
+		expect(active.staticData()).toEqual({});
+		expect(sandbox.requests({ method: 'GET', path: '/Integration/Agent' }).length).toBeGreaterThan(
+			0,
+		);
+		sandbox.clearFaults();
+		await dispatch(active.url);
+
+		expect(await active.settled()).toEqual([expect.objectContaining({ status: 'success' })]);
+		expect(sandbox.tickets()).toHaveLength(1);
+	});
+
 	test('with "Conversation Ended" selected, every event is answered 200 and the follow-up runs on onEnded only', async () => {
 		const active = await activeReceiver(ticketOnEvents({ events: ['onEnded'] }));
 
