@@ -18,7 +18,7 @@ import type {
 import { NodeApiError, sleep } from 'n8n-workflow';
 
 import { PAGINATION, RATE_LIMIT } from './contract';
-import type { ErrorBody, PaginationLinks, PaginationMeta } from './contract/schemas';
+import type { ErrorBody, PaginationLinks, PaginationMeta } from './contract/types';
 import { isRecord } from './validation';
 
 export type VelentsApi = 'agent' | 'support';

@@ -8,12 +8,7 @@ import type {
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { AGENT_PATHS, BATCH_LIMITS } from '../../shared/contract';
-import type {
-	AgentValues,
-	Batch,
-	BatchRequest,
-	WebhookOptions,
-} from '../../shared/contract/schemas';
+import type { AgentValues, Batch, BatchRequest, WebhookOptions } from '../../shared/contract/types';
 import { transportOptions } from '../../shared/descriptions';
 import { errorItem, errorMessage, withItemIndex } from '../../shared/execution';
 import type { TransportOptions } from '../../shared/transport';

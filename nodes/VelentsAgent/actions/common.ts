@@ -4,7 +4,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { AgentValues, WebhookOptions } from '../../shared/contract/schemas';
+import type { AgentValues, WebhookOptions } from '../../shared/contract/types';
 import { forwardedSecretHeaders } from '../../shared/webhookSecret';
 import { perItemReader } from '../../shared/itemParameters';
 import { invalidField, parseJsonObject } from '../../shared/validation';

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import { AGENT_PATHS } from '../../shared/contract';
-import type { AgentConfiguration } from '../../shared/contract/schemas';
+import type { AgentConfiguration } from '../../shared/contract/types';
 import type { TransportOptions } from '../../shared/transport';
 import { velentsRequest } from '../../shared/transport';
 

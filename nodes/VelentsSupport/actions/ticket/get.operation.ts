@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { SUPPORT_PATHS } from '../../../shared/contract';
-import type { Ticket } from '../../../shared/contract/schemas';
+import type { Ticket } from '../../../shared/contract/types';
 import { transportOptions } from '../../../shared/descriptions';
 import { velentsRequest } from '../../../shared/transport';
 import { invalidField } from '../../../shared/validation';
