@@ -15,6 +15,15 @@ export const serverProperties: INodeProperties[] = [
 		description: 'Change only for a Velents staging or sandbox server',
 	},
 	{
+		displayName:
+			'The Base URL must be the API’s address only: remove what follows "?" or "#". As it is, the nodes refuse it and the credential test fails.',
+		name: 'baseUrlNotice',
+		type: 'notice',
+		default: '',
+		// Shown while the field holds a query or a fragment, which would send requests elsewhere.
+		displayOptions: { show: { baseUrl: [{ _cnd: { regex: '[?#]' } }] } },
+	},
+	{
 		displayName: 'Rate Limit Window (Seconds)',
 		name: 'rateLimitWindowSeconds',
 		type: 'number',
@@ -35,11 +44,16 @@ export const bearerAuthentication: IAuthenticateGeneric = {
 	},
 };
 
+export const BAD_BASE_URL_TEST_TARGET =
+	'https://base-url-must-not-contain-a-query-or-a-fragment.invalid';
+
 /** A GET of `path` on the credential's server; a 401 shows `rejectedMessage`, which says what to fix. */
 export function credentialTest(path: string, rejectedMessage: string): ICredentialTestRequest {
 	return {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			// As the nodes use it (trimmed, no trailing slash). A query or fragment would send the test
+			// elsewhere, where it could pass: it fails instead (.invalid never resolves; n8n shows ENOTFOUND).
+			baseURL: `={{ /[?#]/.test($credentials.baseUrl) ? "${BAD_BASE_URL_TEST_TARGET}" : $credentials.baseUrl.trim().replace(/\\/+$/, "") }}`,
 			url: path,
 			method: 'GET',
 		},

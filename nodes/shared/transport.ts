@@ -23,7 +23,7 @@ import type {
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { DEFAULT_BASE_URL, PAGINATION, RATE_LIMIT } from './contract';
-import type { ErrorBody, PaginationLinks, PaginationMeta } from './contract/schemas';
+import type { ErrorBody, PaginationLinks, PaginationMeta } from './contract/types';
 import { isRecord } from './validation';
 
 export type VelentsApi = 'agent' | 'support';
@@ -216,7 +216,11 @@ export async function velentsRequest<T>(
 			await sleep(policy.retryDelayMs * 2 ** retries++, cancelled);
 			continue;
 		}
-		throw redactError(apiError(context, api, request, response), secrets);
+		// Redacted before the error is built: n8n copies the server's message into several fields.
+		throw redactError(
+			apiError(context, api, request, { ...response, body: redact(response.body, secrets) }),
+			secrets,
+		);
 	}
 }
 
@@ -433,7 +437,7 @@ function rateLimitWaitError(
 		{ message: 'Rate limit reached' },
 		{
 			message: `The Velents rate limit is spent: could not ${request.action} without waiting ${Math.ceil(waitMs / 1000)} s`,
-			description: `The longest wait allowed is ${policy.maxWaitSeconds} s (Request Settings > Max Rate-Limit Wait). Raise it, or spread the run over more time. Nothing was sent for this item.`,
+			description: `The longest wait allowed is ${policy.maxWaitSeconds} s (Request Settings > Max Rate-Limit Wait). Raise it, or spread the run over more time. Velents has not acted on this item.`,
 			httpCode: '429',
 			itemIndex: request.itemIndex,
 		},
@@ -723,6 +727,7 @@ function redactError(error: NodeApiError, secrets: readonly string[]): NodeApiEr
 	error.context = redact(error.context, secrets);
 	if (error.cause !== undefined) error.cause = redact(error.cause, secrets);
 	if (isRecord(error.errorResponse)) error.errorResponse = redact(error.errorResponse, secrets);
+	error.messages = redact(error.messages, secrets);
 	return error;
 }
 

@@ -10,7 +10,7 @@ import {
 } from '../../nodes/VelentsAgentTrigger/deduplication';
 import type { WebhookCall } from './context';
 import { deliver, jsonRequest, newWorkflowId } from './context';
-import { referenceEvent } from '../fixtures/events';
+import { referenceEvent } from '../../tools/contract/reference';
 
 /** An onMessage event as Velents sends it, with the given conversation and message. */
 function messageEvent(conversation: Record<string, unknown>, customer = 'yes', second = 10) {

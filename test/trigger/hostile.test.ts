@@ -8,7 +8,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { MAX_EVENT_BYTES, MAX_EVENT_DEPTH } from '../../nodes/VelentsAgentTrigger/incoming';
 import type { WebhookCall } from './context';
 import { deliver, jsonRequest } from './context';
-import { referenceEvent } from '../fixtures/events';
+import { referenceEvent } from '../../tools/contract/reference';
 
 function expectRefused(call: WebhookCall, statusCode: number, message: string): void {
 	expect(call.result).toEqual({ noWebhookResponse: true });

@@ -1,5 +1,5 @@
 import { parseEventBody } from '../../nodes/VelentsAgentTrigger/incoming';
-import { REFERENCE_EVENT_TEXT, referenceEvent } from '../fixtures/events';
+import { REFERENCE_EVENT_TEXT, referenceEvent } from '../../tools/contract/reference';
 
 describe('parseEventBody: the forms n8n hands a body over in', () => {
 	const expected = {

@@ -7,7 +7,7 @@ import { SECRET_MEMORY_MS, SecretMemory } from '../../nodes/VelentsAgentTrigger/
 import { FORWARDED_VERIFICATION_HEADER } from '../../nodes/shared/webhookSecret';
 import type { WebhookContextOptions } from './context';
 import { deliver, jsonRequest, newWorkflowId } from './context';
-import { referenceEvent } from '../fixtures/events';
+import { referenceEvent } from '../../tools/contract/reference';
 
 /** A SecretMemory on a clock the test moves, and a credential whose secret the test changes. */
 function harness(initialSecret: string) {
