@@ -3,6 +3,9 @@
  * description (n8n-workflow's own NodeHelpers, the release the package is built against; n8n 1.123
  * builds it the same way): each operation a tool of its own, named and described by its `action`.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
 import type { INode, INodeParameters, INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
@@ -42,10 +45,10 @@ const selectors = (description: INodeTypeDescription): INodeProperties[] =>
 describe('the Velents nodes as AI agent tools', () => {
 	test('every Velents Agent operation is described by what it does, not by the node', () => {
 		expect(toolDescription(agent, { operation: 'dispatch' })).toBe(
-			'Dispatch a call or WhatsApp to a customer in Velents Agent',
+			'Dispatch a call or message to a customer in Velents Agent',
 		);
 		expect(toolDescription(agent, { operation: 'batch' })).toBe(
-			'Dispatch a batch of calls or WhatsApps to customers in Velents Agent',
+			'Dispatch calls or messages to many customers in Velents Agent',
 		);
 		expect(toolDescription(agent, { operation: 'getConfiguration' })).toBe(
 			'Get the agent configuration in Velents Agent',
@@ -83,5 +86,23 @@ describe('the Velents nodes as AI agent tools', () => {
 			// OpenAI and n8n take at most 64 characters; longer names are cut.
 			expect(tool.toolName.length).toBeLessThanOrEqual(64);
 		}
+	});
+});
+
+describe('the README’s ready-made $fromAI expressions', () => {
+	const fromAiCalls = (text: string): string[] =>
+		[...text.matchAll(/\$fromAI\('[^']+', "[^"]+", '\w+'\)/g)].map((match) => match[0]).sort();
+
+	test('are the ones example 6 runs in the end-to-end test, each with a description', () => {
+		const readme = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+		const example = readFileSync(
+			path.join(__dirname, '..', 'examples', '6-ai-agent-complaint.json'),
+			'utf8',
+		);
+		const section = readme.slice(readme.indexOf('## Using the action nodes as AI-agent tools'));
+		const inReadme = [...new Set(fromAiCalls(section))];
+		const inExample = [...new Set(fromAiCalls(example.replace(/\\"/g, '"')))];
+		expect(inReadme).toHaveLength(7);
+		expect(inReadme).toEqual(inExample);
 	});
 });

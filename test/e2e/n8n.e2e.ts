@@ -518,7 +518,7 @@ describeOnN8n2('the Velents nodes as tools of n8n’s AI Agent', () => {
 	let model: FakeChatModel;
 	let agentWorkflow: WorkflowEntity;
 	const TICKET_TOOL = 'Create_a_ticket_in_Velents_Support';
-	const DISPATCH_TOOL = 'Dispatch_a_call_or_WhatsApp_to_a_customer_in_Velents_Agent';
+	const DISPATCH_TOOL = 'Dispatch_a_call_or_message_to_a_customer_in_Velents_Agent';
 	const CONFIGURATION_TOOL = 'Get_the_agent_configuration_in_Velents_Agent';
 
 	/** Runs example 6 once with the model's first turn given; the model then answers with a text. */
@@ -595,7 +595,7 @@ describeOnN8n2('the Velents nodes as tools of n8n’s AI Agent', () => {
 				'Create a ticket in Velents Support',
 			);
 			expect(offered(requests[0], DISPATCH_TOOL).function.description).toBe(
-				'Dispatch a call or WhatsApp to a customer in Velents Agent',
+				'Dispatch a call or message to a customer in Velents Agent',
 			);
 			expect(offered(requests[0], CONFIGURATION_TOOL).function.description).toBe(
 				'Get the agent configuration in Velents Agent',

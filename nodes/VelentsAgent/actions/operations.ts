@@ -43,14 +43,14 @@ export const properties: INodeProperties[] = [
 			{
 				name: 'Batch',
 				value: 'batch',
-				action: 'Dispatch a batch of calls or WhatsApps to customers',
+				action: 'Dispatch calls or messages to many customers',
 				description:
 					'Have the agent call or WhatsApp many customers at once: every input item is one customer, sent in Batch requests of up to Rows Per Call rows',
 			},
 			{
 				name: 'Dispatch',
 				value: 'dispatch',
-				action: 'Dispatch a call or WhatsApp to a customer',
+				action: 'Dispatch a call or message to a customer',
 				description:
 					'Have the agent call or WhatsApp one customer now, such as "call this customer about order 1212"; returns the created conversation and its ID',
 			},
