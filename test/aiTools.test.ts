@@ -62,21 +62,21 @@ describe('the Velents nodes as AI agent tools', () => {
 	});
 
 	test('every operation of both nodes: a distinct description and a distinct tool name that n8n accepts', () => {
-		const tools = [agent, support].flatMap((description) =>
-			selectors(description).flatMap((selector) =>
-				(selector.options ?? []).map((option) => {
-					const saved: INodeParameters = {
-						resource: selector.displayOptions?.show?.resource?.[0] as string,
-						operation: (option as { value: string }).value,
-					};
-					const node = toolNode(description, saved);
-					return {
-						description: toolDescription(description, saved),
-						toolName: node.name.replace(/[^a-zA-Z0-9_-]+/g, '_'),
-					};
-				}),
-			),
-		);
+		const tools = [agent, support].flatMap((description) => {
+			// Each resource's operations once, even where a node has more than one selector for them.
+			const saved = new Map<string, INodeParameters>();
+			for (const selector of selectors(description)) {
+				const resource = selector.displayOptions?.show?.resource?.[0] as string;
+				for (const option of selector.options ?? []) {
+					const operation = (option as { value: string }).value;
+					saved.set(`${resource}.${operation}`, { resource, operation });
+				}
+			}
+			return [...saved.values()].map((parameters) => ({
+				description: toolDescription(description, parameters),
+				toolName: toolNode(description, parameters).name.replace(/[^a-zA-Z0-9_-]+/g, '_'),
+			}));
+		});
 		expect(tools).toHaveLength(9);
 		expect(new Set(tools.map((tool) => tool.description)).size).toBe(tools.length);
 		expect(new Set(tools.map((tool) => tool.toolName)).size).toBe(tools.length);
