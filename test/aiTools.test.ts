@@ -1,7 +1,7 @@
 /**
  * What an AI agent's model reads about the Velents tools, as n8n builds it from the node
- * description (n8n-workflow's own NodeHelpers, the release the package is built against; n8n 1.123
- * builds it the same way): each operation a tool of its own, named and described by its `action`.
+ * description (n8n-workflow's own NodeHelpers, the release the package is built against; n8n 1.94 and later
+ * build it the same way): each operation a tool of its own, named and described by its `action`.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

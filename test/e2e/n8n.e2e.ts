@@ -511,7 +511,7 @@ describe('the package in a real n8n', () => {
  * tools the model calls with which arguments.
  */
 // Example 6 uses the AI Agent 3.1 and the OpenAI Chat Model 1.3 of n8n 2.x; on n8n 1.x the tools'
-// descriptions are checked by test/aiTools.test.ts (n8n 1.97+ builds them as 2.x does).
+// descriptions are checked by test/aiTools.test.ts (n8n 1.94 and later build them as 2.x does).
 const describeOnN8n2 = selectedN8n().major === 2 ? describe : describe.skip;
 
 describeOnN8n2('the Velents nodes as tools of n8n’s AI Agent', () => {
