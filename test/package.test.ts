@@ -4,7 +4,7 @@
  * the published JavaScript. Needs `npm run build` first (the test command builds).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -79,6 +79,24 @@ describe('package.json, as n8n requires of a community package', () => {
 		expect(manifest.n8n).toMatchObject({ n8nNodesApiVersion: 1, strict: true });
 		expect(manifest.n8n.nodes).toHaveLength(3);
 		expect(manifest.n8n.credentials).toHaveLength(2);
+	});
+});
+
+describe('the sources', () => {
+	it('no file in nodes/ or credentials/ is longer than 300 lines, so each reads as one concern', () => {
+		const tooLong = ['nodes', 'credentials']
+			.flatMap((folder) =>
+				readdirSync(path.join(ROOT, folder), { recursive: true, encoding: 'utf8' }).map((file) =>
+					path.join(folder, file),
+				),
+			)
+			.filter((file) => file.endsWith('.ts'))
+			.map((file) => ({
+				file,
+				lines: readFileSync(path.join(ROOT, file), 'utf8').split('\n').length,
+			}))
+			.filter(({ lines }) => lines > 300);
+		expect(tooLong).toEqual([]);
 	});
 });
 

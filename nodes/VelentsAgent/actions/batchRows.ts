@@ -1,0 +1,252 @@
+/**
+ * The rows of a Batch run: the settings every call shares, each input item's row (or why it cannot
+ * be sent), the columns every row is aligned to, and what the errors of a run say.
+ */
+import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { BATCH_LIMITS } from '../../shared/contract';
+import type { AgentValues, WebhookOptions } from '../../shared/contract/types';
+import { transportOptions } from '../../shared/descriptions';
+import { errorMessage, withItemIndex } from '../../shared/execution';
+import { hasExpression, perItemReader } from '../../shared/itemParameters';
+import type { TransportOptions } from '../../shared/transport';
+import { invalidField, requirePhone } from '../../shared/validation';
+import { readChannel, readWebhook } from './common';
+import { MAX_UNCHECKED_VARIABLES, readValues, readVariablesSource } from './variables';
+
+const { defaultRowsPerCall: DEFAULT_ROWS_PER_CALL, maxRowsPerCall: MAX_ROWS_PER_CALL } =
+	BATCH_LIMITS;
+
+/** One input item that will be sent. */
+export interface Row {
+	itemIndex: number;
+	phone: string;
+	values: AgentValues;
+}
+
+/** One input item that cannot be sent. */
+export interface BadRow {
+	itemIndex: number;
+	error: Error;
+}
+
+/** What every call of the run shares. */
+export interface RunSettings {
+	channelId: number;
+	name: string;
+	rowsPerCall: number;
+	webhook: WebhookOptions | undefined;
+	transport: Partial<TransportOptions>;
+}
+
+/** A call that Velents answered with success. */
+export interface SentCall {
+	call: number;
+	id: unknown;
+	name: string;
+	firstItem: number;
+	lastItem: number;
+	rows: number;
+}
+
+/** The settings every call of the run shares, with the names the panel shows them by. */
+const RUN_SETTINGS: Record<string, string> = {
+	channelId: 'Channel',
+	batchName: 'Batch Name',
+	rowsPerCall: 'Rows Per Call',
+	webhook: 'Webhook',
+	requestSettings: 'Request Settings',
+};
+
+export async function readRunSettings(context: IExecuteFunctions): Promise<RunSettings> {
+	for (const [parameter, setting] of Object.entries(RUN_SETTINGS)) {
+		const differing = firstItemDiffering(context, parameter);
+		if (differing !== undefined) {
+			throw new NodeOperationError(
+				context.getNode(),
+				`${setting} must be the same for the whole batch, but item ${differing} gives another value than item 0`,
+				{
+					itemIndex: differing,
+					description: `One Batch run sends every row with the same ${setting}. Use an expression that gives every item the same value, or split the items (for example with a Switch node) into one Batch node per ${setting}.`,
+				},
+			);
+		}
+	}
+	const rowsPerCall = Number(context.getNodeParameter('rowsPerCall', 0, DEFAULT_ROWS_PER_CALL));
+	if (!Number.isInteger(rowsPerCall) || rowsPerCall < 1 || rowsPerCall > MAX_ROWS_PER_CALL) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`Rows Per Call must be a whole number from 1 to ${MAX_ROWS_PER_CALL}; it is ${String(rowsPerCall)}`,
+			{ itemIndex: 0 },
+		);
+	}
+	const givenName = String(context.getNodeParameter('batchName', 0, '') ?? '').trim();
+	return {
+		channelId: readChannel(context, 0),
+		name: givenName || defaultBatchName(context),
+		rowsPerCall,
+		webhook: await readWebhook(context, 0),
+		transport: transportOptions(context, 0),
+	};
+}
+
+export function defaultBatchName(context: IExecuteFunctions): string {
+	const workflowName = context.getWorkflow().name?.trim() || 'workflow';
+	return `n8n ${workflowName} ${new Date().toISOString()}`;
+}
+
+/**
+ * The first item whose value of a run-wide setting differs from item 0's, if any. Only a setting
+ * holding an expression can differ, so only those are evaluated per item.
+ */
+function firstItemDiffering(context: IExecuteFunctions, parameter: string): number | undefined {
+	if (!hasExpression(context.getNode().parameters[parameter])) return undefined;
+	const items = context.getInputData().length;
+	const first = JSON.stringify(context.getNodeParameter(parameter, 0, null));
+	for (let itemIndex = 1; itemIndex < items; itemIndex++) {
+		if (JSON.stringify(context.getNodeParameter(parameter, itemIndex, null)) !== first)
+			return itemIndex;
+	}
+	return undefined;
+}
+
+/** Phone and variables of every item, read item by item (they are usually expressions over the item). */
+export async function readRows(
+	context: IExecuteFunctions,
+	count: number,
+): Promise<{ rows: Row[]; bad: BadRow[] }> {
+	const source = await readVariablesSource(context);
+	const phoneOf = perItemReader(context, 'phone', '');
+	// Unchecked names are capped: every row carries every name of the run, as a CSV column.
+	const names = new Set<string>();
+	const rows: Row[] = [];
+	const bad: BadRow[] = [];
+	for (let itemIndex = 0; itemIndex < count; itemIndex++) {
+		try {
+			const phone = requirePhone(context, itemIndex, phoneOf(itemIndex), 'Phone');
+			const values = readValues(context, itemIndex, source);
+			if (!source.check) admitNames(context, itemIndex, values, names);
+			rows.push({ itemIndex, phone, values });
+		} catch (error) {
+			bad.push({ itemIndex, error: withItemIndex(context, error, itemIndex) });
+		}
+	}
+	return { rows, bad };
+}
+
+function admitNames(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	values: AgentValues,
+	names: Set<string>,
+): void {
+	const added = Object.keys(values).filter((name) => !names.has(name));
+	if (names.size + added.length > MAX_UNCHECKED_VARIABLES) {
+		throw invalidField(
+			context,
+			itemIndex,
+			'Variables',
+			`brings the batch past ${MAX_UNCHECKED_VARIABLES} distinct variable names (with ${quoteNames(added)}): a batch sends every name as a column of every row`,
+		);
+	}
+	for (const name of added) names.add(name);
+}
+
+function quoteNames(names: string[]): string {
+	const shown = names.slice(0, 3).map((name) => `"${name}"`);
+	return names.length > 3 ? `${shown.join(', ')}, …` : shown.join(', ');
+}
+
+/**
+ * Gives every row the same variables in the same order: the union of all rows' keys in first-seen
+ * order, a missing one as ''. Linear in rows × variables; rows already in that shape are kept.
+ */
+export function alignValues(rows: Array<{ values: AgentValues }>): string[] {
+	const columns: string[] = [];
+	const seen = new Set<string>();
+	for (const { values } of rows) {
+		for (const key of Object.keys(values)) {
+			if (!seen.has(key)) {
+				seen.add(key);
+				columns.push(key);
+			}
+		}
+	}
+	for (const row of rows) {
+		const keys = Object.keys(row.values);
+		if (keys.length === columns.length && keys.every((key, index) => key === columns[index]))
+			continue;
+		const { values } = row;
+		row.values = Object.fromEntries(
+			columns.map((column) => [column, Object.hasOwn(values, column) ? values[column] : '']),
+		);
+	}
+	return columns;
+}
+
+// ---------------------------------------------------------------- errors
+
+export function badRowsError(
+	context: IExecuteFunctions,
+	bad: BadRow[],
+	total: number,
+): NodeOperationError {
+	const list = bad.map(
+		({ itemIndex, error }) => `item ${itemIndex}: ${stripItemPrefix(error.message)}`,
+	);
+	const shown = list.slice(0, 3).join('; ');
+	return new NodeOperationError(
+		context.getNode(),
+		`${bad.length} of ${total} rows cannot be sent, so no batch was sent: ${shown}${bad.length > 3 ? '; …' : ''}`,
+		{
+			itemIndex: bad[0].itemIndex,
+			description: `Every row that cannot be sent:\n${list.join('\n')}\n\nFix these rows, or turn on Continue On Fail to send the other rows and get these as error items.`,
+		},
+	);
+}
+
+/** "Item 3: Phone …" → "Phone …" (the list says the item already). */
+function stripItemPrefix(message: string): string {
+	return message.replace(/^Item \d+: /, '');
+}
+
+export function callError(
+	context: IExecuteFunctions,
+	error: unknown,
+	call: number,
+	calls: number,
+	itemIndex: number,
+	sent: SentCall[],
+): NodeApiError | NodeOperationError {
+	const message = `Batch call ${call} of ${calls} failed: ${errorMessage(error)}`;
+	const notSent =
+		call === calls
+			? ''
+			: call + 1 === calls
+				? ` Call ${calls} was not sent.`
+				: ` Calls ${call + 1}–${calls} were not sent.`;
+	const alreadySent = sent.length
+		? `Already sent, and not sent again: ${sent
+				.map(
+					(entry) =>
+						`call ${entry.call} = batch ${String(entry.id ?? '?')} "${entry.name}" (items ${entry.firstItem}–${entry.lastItem}, ${entry.rows} rows)`,
+				)
+				.join(
+					'; ',
+				)}. Before running again, leave out items ${sent[0].firstItem}–${sent[sent.length - 1].lastItem}.`
+		: 'No earlier call was sent.';
+	const original =
+		error instanceof NodeApiError || error instanceof NodeOperationError
+			? error.description
+			: undefined;
+	const description = [alreadySent + notSent, original].filter(Boolean).join('\n\n');
+	if (error instanceof NodeApiError) {
+		return new NodeApiError(
+			context.getNode(),
+			{ message: error.message, httpCode: error.httpCode } as JsonObject,
+			{ message, description, httpCode: error.httpCode ?? undefined, itemIndex },
+		);
+	}
+	return new NodeOperationError(context.getNode(), message, { description, itemIndex });
+}
