@@ -3,23 +3,19 @@ import type {
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeProperties,
+	JsonObject,
 } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { AGENT_PATHS, BATCH_LIMITS } from '../../shared/contract';
-import type { Batch, BatchRequest } from '../../shared/contract/types';
-import { errorItem, withItemIndex } from '../../shared/execution';
-import { velentsRequest } from '../../shared/transport';
+import type { Batch, BatchRequest, WebhookOptions } from '../../shared/contract/types';
+import { transportOptions } from '../../shared/descriptions';
+import { errorItem, errorMessage, withItemIndex } from '../../shared/execution';
+import { velentsRequest, type TransportOptions } from '../../shared/transport';
+import { hasExpression } from '../../shared/itemParameters';
 import { isRecord } from '../../shared/validation';
-import {
-	alignValues,
-	badRowsError,
-	callError,
-	readRows,
-	readRunSettings,
-	type RunSettings,
-	type SentCall,
-} from './batchRows';
-import { conversationProperties, webhookProperty } from './common';
+import { type BadRow, alignValues, readRows } from './batchRows';
+import { conversationProperties, readChannel, readWebhook, webhookProperty } from './common';
 
 const { defaultRowsPerCall: DEFAULT_ROWS_PER_CALL, maxRowsPerCall: MAX_ROWS_PER_CALL } =
 	BATCH_LIMITS;
@@ -28,6 +24,14 @@ const show = { operation: ['batch'] };
 
 export const description: INodeProperties[] = [
 	...conversationProperties('batch'),
+	{
+		displayName:
+			'Channel, Batch Name, Rows Per Call, Webhook and Request Settings apply to the whole batch: an expression in them must give every item the same value, or the run stops before anything is sent.',
+		name: 'batchSettingsNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show },
+	},
 	{
 		displayName: 'Batch Name',
 		name: 'batchName',
@@ -49,6 +53,25 @@ export const description: INodeProperties[] = [
 	},
 	webhookProperty('batch'),
 ];
+
+/** What every call of the run shares. */
+interface RunSettings {
+	channelId: number;
+	name: string;
+	rowsPerCall: number;
+	webhook: WebhookOptions | undefined;
+	transport: Partial<TransportOptions>;
+}
+
+/** A call that Velents answered with success. */
+interface SentCall {
+	call: number;
+	id: unknown;
+	name: string;
+	firstItem: number;
+	lastItem: number;
+	rows: number;
+}
 
 /**
  * All input items of the run become the rows of as few Batch requests as "Rows Per Call" allows.
@@ -148,3 +171,130 @@ export async function execute(
 }
 
 // ---------------------------------------------------------------- reading the run
+
+/** The settings every call of the run shares, with the names the panel shows them by. */
+const RUN_SETTINGS: Record<string, string> = {
+	channelId: 'Channel',
+	batchName: 'Batch Name',
+	rowsPerCall: 'Rows Per Call',
+	webhook: 'Webhook',
+	requestSettings: 'Request Settings',
+};
+
+async function readRunSettings(context: IExecuteFunctions): Promise<RunSettings> {
+	for (const [parameter, setting] of Object.entries(RUN_SETTINGS)) {
+		const differing = firstItemDiffering(context, parameter);
+		if (differing !== undefined) {
+			throw new NodeOperationError(
+				context.getNode(),
+				`${setting} must be the same for the whole batch, but item ${differing} gives another value than item 0`,
+				{
+					itemIndex: differing,
+					description: `One Batch run sends every row with the same ${setting}. Use an expression that gives every item the same value, or split the items (for example with a Switch node) into one Batch node per ${setting}.`,
+				},
+			);
+		}
+	}
+	const rowsPerCall = Number(context.getNodeParameter('rowsPerCall', 0, DEFAULT_ROWS_PER_CALL));
+	if (!Number.isInteger(rowsPerCall) || rowsPerCall < 1 || rowsPerCall > MAX_ROWS_PER_CALL) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`Rows Per Call must be a whole number from 1 to ${MAX_ROWS_PER_CALL}; it is ${String(rowsPerCall)}`,
+			{ itemIndex: 0 },
+		);
+	}
+	const givenName = String(context.getNodeParameter('batchName', 0, '') ?? '').trim();
+	return {
+		channelId: readChannel(context, 0),
+		name: givenName || defaultBatchName(context),
+		rowsPerCall,
+		webhook: await readWebhook(context, 0),
+		transport: transportOptions(context, 0),
+	};
+}
+
+export function defaultBatchName(context: IExecuteFunctions): string {
+	const workflowName = context.getWorkflow().name?.trim() || 'workflow';
+	return `n8n ${workflowName} ${new Date().toISOString()}`;
+}
+
+/**
+ * The first item whose value of a run-wide setting differs from item 0's, if any. Only a setting
+ * holding an expression can differ, so only those are evaluated per item.
+ */
+function firstItemDiffering(context: IExecuteFunctions, parameter: string): number | undefined {
+	if (!hasExpression(context.getNode().parameters[parameter])) return undefined;
+	const items = context.getInputData().length;
+	const first = JSON.stringify(context.getNodeParameter(parameter, 0, null));
+	for (let itemIndex = 1; itemIndex < items; itemIndex++) {
+		if (JSON.stringify(context.getNodeParameter(parameter, itemIndex, null)) !== first)
+			return itemIndex;
+	}
+	return undefined;
+}
+
+// ---------------------------------------------------------------- errors
+
+function badRowsError(
+	context: IExecuteFunctions,
+	bad: BadRow[],
+	total: number,
+): NodeOperationError {
+	const list = bad.map(
+		({ itemIndex, error }) => `item ${itemIndex}: ${stripItemPrefix(error.message)}`,
+	);
+	const shown = list.slice(0, 3).join('; ');
+	return new NodeOperationError(
+		context.getNode(),
+		`${bad.length} of ${total} rows cannot be sent, so no batch was sent: ${shown}${bad.length > 3 ? '; …' : ''}`,
+		{
+			itemIndex: bad[0].itemIndex,
+			description: `Every row that cannot be sent:\n${list.join('\n')}\n\nFix these rows, or turn on Continue On Fail to send the other rows and get these as error items.`,
+		},
+	);
+}
+
+/** "Item 3: Phone …" → "Phone …" (the list says the item already). */
+function stripItemPrefix(message: string): string {
+	return message.replace(/^Item \d+: /, '');
+}
+
+function callError(
+	context: IExecuteFunctions,
+	error: unknown,
+	call: number,
+	calls: number,
+	itemIndex: number,
+	sent: SentCall[],
+): NodeApiError | NodeOperationError {
+	const message = `Batch call ${call} of ${calls} failed: ${errorMessage(error)}`;
+	const notSent =
+		call === calls
+			? ''
+			: call + 1 === calls
+				? ` Call ${calls} was not sent.`
+				: ` Calls ${call + 1}–${calls} were not sent.`;
+	const alreadySent = sent.length
+		? `Already sent, and not sent again: ${sent
+				.map(
+					(entry) =>
+						`call ${entry.call} = batch ${String(entry.id ?? '?')} "${entry.name}" (items ${entry.firstItem}–${entry.lastItem}, ${entry.rows} rows)`,
+				)
+				.join(
+					'; ',
+				)}. Before running again, leave out items ${sent[0].firstItem}–${sent[sent.length - 1].lastItem}.`
+		: 'No earlier call was sent.';
+	const original =
+		error instanceof NodeApiError || error instanceof NodeOperationError
+			? error.description
+			: undefined;
+	const description = [alreadySent + notSent, original].filter(Boolean).join('\n\n');
+	if (error instanceof NodeApiError) {
+		return new NodeApiError(
+			context.getNode(),
+			{ message: error.message, httpCode: error.httpCode } as JsonObject,
+			{ message, description, httpCode: error.httpCode ?? undefined, itemIndex },
+		);
+	}
+	return new NodeOperationError(context.getNode(), message, { description, itemIndex });
+}

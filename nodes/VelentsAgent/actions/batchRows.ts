@@ -1,22 +1,15 @@
 /**
- * The rows of a Batch run: the settings every call shares, each input item's row (or why it cannot
- * be sent), the columns every row is aligned to, and what the errors of a run say.
+ * The rows of a Batch: each input item's phone and variables, read item by item, and aligned so
+ * that every row carries the same variables in the same order (Velents turns the rows into a CSV
+ * whose columns are the first row's keys).
  */
-import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { BATCH_LIMITS } from '../../shared/contract';
-import type { AgentValues, WebhookOptions } from '../../shared/contract/types';
-import { transportOptions } from '../../shared/descriptions';
-import { errorMessage, withItemIndex } from '../../shared/execution';
-import { hasExpression, perItemReader } from '../../shared/itemParameters';
-import type { TransportOptions } from '../../shared/transport';
+import type { AgentValues } from '../../shared/contract/types';
+import { withItemIndex } from '../../shared/execution';
+import { perItemReader } from '../../shared/itemParameters';
 import { invalidField, requirePhone } from '../../shared/validation';
-import { readChannel, readWebhook } from './common';
 import { MAX_UNCHECKED_VARIABLES, readValues, readVariablesSource } from './variables';
-
-const { defaultRowsPerCall: DEFAULT_ROWS_PER_CALL, maxRowsPerCall: MAX_ROWS_PER_CALL } =
-	BATCH_LIMITS;
 
 /** One input item that will be sent. */
 export interface Row {
@@ -29,86 +22,6 @@ export interface Row {
 export interface BadRow {
 	itemIndex: number;
 	error: Error;
-}
-
-/** What every call of the run shares. */
-export interface RunSettings {
-	channelId: number;
-	name: string;
-	rowsPerCall: number;
-	webhook: WebhookOptions | undefined;
-	transport: Partial<TransportOptions>;
-}
-
-/** A call that Velents answered with success. */
-export interface SentCall {
-	call: number;
-	id: unknown;
-	name: string;
-	firstItem: number;
-	lastItem: number;
-	rows: number;
-}
-
-/** The settings every call of the run shares, with the names the panel shows them by. */
-const RUN_SETTINGS: Record<string, string> = {
-	channelId: 'Channel',
-	batchName: 'Batch Name',
-	rowsPerCall: 'Rows Per Call',
-	webhook: 'Webhook',
-	requestSettings: 'Request Settings',
-};
-
-export async function readRunSettings(context: IExecuteFunctions): Promise<RunSettings> {
-	for (const [parameter, setting] of Object.entries(RUN_SETTINGS)) {
-		const differing = firstItemDiffering(context, parameter);
-		if (differing !== undefined) {
-			throw new NodeOperationError(
-				context.getNode(),
-				`${setting} must be the same for the whole batch, but item ${differing} gives another value than item 0`,
-				{
-					itemIndex: differing,
-					description: `One Batch run sends every row with the same ${setting}. Use an expression that gives every item the same value, or split the items (for example with a Switch node) into one Batch node per ${setting}.`,
-				},
-			);
-		}
-	}
-	const rowsPerCall = Number(context.getNodeParameter('rowsPerCall', 0, DEFAULT_ROWS_PER_CALL));
-	if (!Number.isInteger(rowsPerCall) || rowsPerCall < 1 || rowsPerCall > MAX_ROWS_PER_CALL) {
-		throw new NodeOperationError(
-			context.getNode(),
-			`Rows Per Call must be a whole number from 1 to ${MAX_ROWS_PER_CALL}; it is ${String(rowsPerCall)}`,
-			{ itemIndex: 0 },
-		);
-	}
-	const givenName = String(context.getNodeParameter('batchName', 0, '') ?? '').trim();
-	return {
-		channelId: readChannel(context, 0),
-		name: givenName || defaultBatchName(context),
-		rowsPerCall,
-		webhook: await readWebhook(context, 0),
-		transport: transportOptions(context, 0),
-	};
-}
-
-export function defaultBatchName(context: IExecuteFunctions): string {
-	const workflowName = context.getWorkflow().name?.trim() || 'workflow';
-	return `n8n ${workflowName} ${new Date().toISOString()}`;
-}
-
-/**
- * The first item whose value of a run-wide setting differs from item 0's, if any. Only a setting
- * holding an expression can differ, so only those are evaluated per item.
- */
-function firstItemDiffering(context: IExecuteFunctions, parameter: string): number | undefined {
-	if (!hasExpression(context.getNode().parameters[parameter])) return undefined;
-	const items = context.getInputData().length;
-	const first = JSON.stringify(context.getNodeParameter(parameter, 0, null));
-	for (let itemIndex = 1; itemIndex < items; itemIndex++) {
-		if (JSON.stringify(context.getNodeParameter(parameter, itemIndex, null)) !== first)
-			return itemIndex;
-	}
-	return undefined;
 }
 
 /** Phone and variables of every item, read item by item (they are usually expressions over the item). */
@@ -183,70 +96,4 @@ export function alignValues(rows: Array<{ values: AgentValues }>): string[] {
 		);
 	}
 	return columns;
-}
-
-// ---------------------------------------------------------------- errors
-
-export function badRowsError(
-	context: IExecuteFunctions,
-	bad: BadRow[],
-	total: number,
-): NodeOperationError {
-	const list = bad.map(
-		({ itemIndex, error }) => `item ${itemIndex}: ${stripItemPrefix(error.message)}`,
-	);
-	const shown = list.slice(0, 3).join('; ');
-	return new NodeOperationError(
-		context.getNode(),
-		`${bad.length} of ${total} rows cannot be sent, so no batch was sent: ${shown}${bad.length > 3 ? '; …' : ''}`,
-		{
-			itemIndex: bad[0].itemIndex,
-			description: `Every row that cannot be sent:\n${list.join('\n')}\n\nFix these rows, or turn on Continue On Fail to send the other rows and get these as error items.`,
-		},
-	);
-}
-
-/** "Item 3: Phone …" → "Phone …" (the list says the item already). */
-function stripItemPrefix(message: string): string {
-	return message.replace(/^Item \d+: /, '');
-}
-
-export function callError(
-	context: IExecuteFunctions,
-	error: unknown,
-	call: number,
-	calls: number,
-	itemIndex: number,
-	sent: SentCall[],
-): NodeApiError | NodeOperationError {
-	const message = `Batch call ${call} of ${calls} failed: ${errorMessage(error)}`;
-	const notSent =
-		call === calls
-			? ''
-			: call + 1 === calls
-				? ` Call ${calls} was not sent.`
-				: ` Calls ${call + 1}–${calls} were not sent.`;
-	const alreadySent = sent.length
-		? `Already sent, and not sent again: ${sent
-				.map(
-					(entry) =>
-						`call ${entry.call} = batch ${String(entry.id ?? '?')} "${entry.name}" (items ${entry.firstItem}–${entry.lastItem}, ${entry.rows} rows)`,
-				)
-				.join(
-					'; ',
-				)}. Before running again, leave out items ${sent[0].firstItem}–${sent[sent.length - 1].lastItem}.`
-		: 'No earlier call was sent.';
-	const original =
-		error instanceof NodeApiError || error instanceof NodeOperationError
-			? error.description
-			: undefined;
-	const description = [alreadySent + notSent, original].filter(Boolean).join('\n\n');
-	if (error instanceof NodeApiError) {
-		return new NodeApiError(
-			context.getNode(),
-			{ message: error.message, httpCode: error.httpCode } as JsonObject,
-			{ message, description, httpCode: error.httpCode ?? undefined, itemIndex },
-		);
-	}
-	return new NodeOperationError(context.getNode(), message, { description, itemIndex });
 }

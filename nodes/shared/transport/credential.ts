@@ -109,5 +109,6 @@ export function redactError(error: NodeApiError, secrets: readonly string[]): No
 	error.context = redact(error.context, secrets);
 	if (error.cause !== undefined) error.cause = redact(error.cause, secrets);
 	if (isRecord(error.errorResponse)) error.errorResponse = redact(error.errorResponse, secrets);
+	error.messages = redact(error.messages, secrets);
 	return error;
 }

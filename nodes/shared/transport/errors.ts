@@ -162,7 +162,7 @@ export function rateLimitWaitError(
 		{ message: 'Rate limit reached' },
 		{
 			message: `The Velents rate limit is spent: could not ${request.action} without waiting ${Math.ceil(waitMs / 1000)} s`,
-			description: `The longest wait allowed is ${policy.maxWaitSeconds} s (Request Settings > Max Rate-Limit Wait). Raise it, or spread the run over more time. Nothing was sent for this item.`,
+			description: `The longest wait allowed is ${policy.maxWaitSeconds} s (Request Settings > Max Rate-Limit Wait). Raise it, or spread the run over more time. Velents has not acted on this item.`,
 			httpCode: '429',
 			itemIndex: request.itemIndex,
 		},

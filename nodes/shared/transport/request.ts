@@ -144,7 +144,11 @@ export async function velentsRequest<T>(
 			await sleep(policy.retryDelayMs * 2 ** retries++, cancelled);
 			continue;
 		}
-		throw redactError(apiError(context, api, request, response), secrets);
+		// Redacted before the error is built: n8n copies the server's message into several fields.
+		throw redactError(
+			apiError(context, api, request, { ...response, body: redact(response.body, secrets) }),
+			secrets,
+		);
 	}
 }
 
