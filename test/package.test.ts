@@ -126,6 +126,14 @@ describe('the tarball', () => {
 		for (const icon of icons) expect(tarball.files).toContain(icon);
 	});
 
+	it('holds no compiled file without its source (the output of a moved or deleted one)', () => {
+		const orphans = tarball.files
+			.filter((file) => file.endsWith('.js') && file.startsWith('dist/'))
+			.map((file) => file.replace(/^dist\//, '').replace(/\.js$/, '.ts'))
+			.filter((source) => !existsSync(path.join(ROOT, source)));
+		expect(orphans).toEqual([]);
+	});
+
 	it('requires nothing but n8n-workflow, Node’s built-ins and its own files at run time', () => {
 		const external = new Set<string>();
 		for (const file of tarball.files.filter((name) => name.endsWith('.js'))) {
