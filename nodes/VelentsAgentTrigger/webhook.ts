@@ -21,7 +21,7 @@
  */
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPES } from '../shared/transport';
+import { CREDENTIAL_TYPES } from '../shared/contract';
 import { rememberedIdentity } from './activation';
 import { deliveries, deliveryKey } from './deduplication';
 import { PARAMETERS } from './description';
