@@ -1,21 +1,29 @@
 /**
- * What happens to each request at the trigger's URL, in order:
+ * What happens to each request at the trigger's URL. The checks run in this order, cheapest and
+ * most telling last, so that nothing about the workflow is revealed before the secret is verified:
  *
- * 1. secret (when the credential has one) missing or wrong → 401, no execution;
- * 2. body not JSON, not an object, or without `event.type` → 400, no execution;
+ * 1. secret (when the credential has one) missing or wrong → 401, no execution. Verified from the
+ *    digest remembered per credential (`./verification`): the credential is read at most once per
+ *    5 s while events carry its secret, and again at once for any other. A 401 tells the caller
+ *    only that the secret is missing or wrong.
+ * 2. body larger than 1 MiB → 413; not JSON, not an object, nested deeper than 64 levels, or
+ *    without `event.type` → 400; no execution. Tells the caller what a Velents event must be.
  * 3. an event not selected, another agent's event, required extraction fields missing → 200
- *    `{received: true, ignored: <reason>}`, no execution;
- * 4. an event already accepted (a repeated delivery) → 200 `{received: true, ignored: 'duplicate'}`;
- * 5. otherwise → 200 `{received: true}` at once, and the workflow runs with the normalised event.
+ *    `{received: true, ignored: <reason>}` (with the missing fields), no execution: each check
+ *    reads only the node's parameters and the body, cheapest first.
+ * 4. a byte-identical copy of an event accepted within the hour (a redelivery; unless "Ignore
+ *    Repeated Deliveries" is off) → 200 `{received: true, ignored: 'duplicate'}`.
+ * 5. otherwise → 200 `{received: true}`, written by n8n once it holds the execution (see the end of
+ *    `receiveEvent`), and the workflow runs with the normalised event.
  *
- * The node writes every answer itself (`noWebhookResponse`), so the caller never waits for the
- * workflow and never hangs.
+ * The node writes every other answer itself (`noWebhookResponse`), at once; the caller never waits
+ * for the workflow.
  */
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { answerWebhook } from '../shared/webhookAnswer';
+import { answerWebhook, answeredByN8n } from '../shared/webhookAnswer';
 import { rememberedIdentity } from './activation';
-import { deliveries, eventKey } from './deduplication';
+import { deliveries, deliveryKey } from './deduplication';
 import { PARAMETERS } from './description';
 import {
 	IGNORED,
@@ -25,14 +33,14 @@ import {
 	missingFields,
 	parseFieldList,
 } from './filters';
-import { readVerifiedEvent } from './incoming';
+import { nodeScopeOf, readVerifiedEvent } from './incoming';
 import { normaliseEvent } from './normalise';
 import { agentOf, extractionOf } from './payload';
 
 export async function receiveEvent(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const verified = await readVerifiedEvent(this);
 	if (!verified.ok) return verified.answered;
-	const { payload, type, about } = verified;
+	const { payload, type, about, bytes } = verified;
 
 	const selected = this.getNodeParameter(PARAMETERS.events, []) as string[];
 	if (!isSelectedEvent(selected, type, about)) return ignore(this, IGNORED.eventNotSelected);
@@ -48,26 +56,40 @@ export async function receiveEvent(this: IWebhookFunctions): Promise<IWebhookRes
 		if (missing.length > 0) return ignore(this, IGNORED.missingExtraction, { missing });
 	}
 
-	// Test URL events always fire, so that a sample can be sent again while building the workflow.
-	if (
-		this.getMode() !== 'manual' &&
-		deliveries.isDuplicate(scopeOf(this), eventKey(payload, type, about))
-	) {
-		return ignore(this, IGNORED.duplicate);
-	}
-
 	const options = this.getNodeParameter(PARAMETERS.options, {}) as IDataObject;
+	// Test URL events always fire, so that a sample can be sent again while building the workflow.
+	const key =
+		options[PARAMETERS.ignoreRepeatedDeliveries] !== false && this.getMode() !== 'manual'
+			? deliveryKey(nodeScopeOf(this), bytes)
+			: undefined;
+	if (key !== undefined && deliveries.isDuplicate(key)) return ignore(this, IGNORED.duplicate);
+
 	const item = normaliseEvent(payload, {
 		receivedAt: new Date(),
 		includeRaw: options[PARAMETERS.includeRawPayload] === true,
 	});
-	return answerWebhook(this, 200, { received: true }, [[{ json: item }]]);
+	if (key !== undefined) forgetUnlessTaken(this, key);
+	return answeredByN8n([[{ json: item }]], { received: true });
 }
 
-/** Duplicates are told apart per workflow and trigger node. */
-function scopeOf(context: IWebhookFunctions): string {
-	const node = context.getNode();
-	return `${context.getWorkflow().id ?? ''}\u0000${node.id || node.name}`;
+/** The part of n8n's (express) response the trigger watches: how n8n's own answer ended. */
+interface SettledResponse {
+	statusCode: number;
+	writableFinished: boolean;
+	once(event: 'close', listener: () => void): unknown;
+}
+
+/**
+ * Forgets the delivery when n8n's answer is not a success that reached the caller (n8n could not
+ * save or queue the execution, or the connection broke): a redelivery must then run, not be
+ * dropped as a duplicate.
+ */
+function forgetUnlessTaken(context: IWebhookFunctions, key: string): void {
+	const response: SettledResponse = context.getResponseObject();
+	response.once('close', () => {
+		const taken = response.writableFinished && response.statusCode < 300;
+		if (!taken) deliveries.forget(key);
+	});
 }
 
 function ignore(

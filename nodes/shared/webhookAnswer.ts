@@ -1,9 +1,20 @@
 /**
- * How a node's `webhook()` answers: it writes the status and body itself, so that every answer
- * (401, 400, 200 ignored, 200 accepted) is immediate and exact, and tells n8n not to write another
- * (`noWebhookResponse`). Shared by the trigger and Dispatch and Wait's resume webhook.
+ * How a node's `webhook()` answers, in one place for the trigger and Dispatch and Wait's resume
+ * webhook:
+ * - a request that starts or resumes nothing (401, 400, 413, 200 ignored or not resumed): the node
+ *   writes the status and body itself, at once, and tells n8n not to write another
+ *   (`noWebhookResponse`);
+ * - a request that starts or resumes the execution: n8n writes the answer, once it holds the
+ *   execution (n8n 2.x after saving, resuming or queueing it), so that a failure there, or a resume
+ *   another request or the wait limit won first, is an error answer rather than a 200. The webhook
+ *   description must set `responseData: ''` for n8n to send this body as it is.
  */
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IWebhookFunctions,
+	IWebhookResponseData,
+	INodeExecutionData,
+} from 'n8n-workflow';
 
 /** The part of n8n's (express) response a node writes with; an express response is one. */
 interface ResponseWriter {
@@ -11,7 +22,7 @@ interface ResponseWriter {
 	end(body: string): unknown;
 }
 
-/** The part of n8n's request the nodes read: the bytes n8n read when it did not parse the body. */
+/** The part of n8n's request the nodes read: the bytes n8n read from the request. */
 export interface RawRequest {
 	rawBody?: unknown;
 }
@@ -20,10 +31,17 @@ export function answerWebhook(
 	context: IWebhookFunctions,
 	statusCode: number,
 	body: IDataObject,
-	workflowData?: IWebhookResponseData['workflowData'],
 ): IWebhookResponseData {
 	const response: ResponseWriter = context.getResponseObject();
 	response.writeHead(statusCode, { 'Content-Type': 'application/json; charset=utf-8' });
 	response.end(JSON.stringify(body));
-	return workflowData ? { noWebhookResponse: true, workflowData } : { noWebhookResponse: true };
+	return { noWebhookResponse: true };
+}
+
+/** Starts or resumes the execution with `workflowData`; n8n answers with `body` once it holds it. */
+export function answeredByN8n(
+	workflowData: INodeExecutionData[][],
+	body: IDataObject,
+): IWebhookResponseData {
+	return { workflowData, webhookResponse: body };
 }

@@ -24,7 +24,8 @@ const toolDescription: INodeTypeDescription = { ...description, name: 'velentsAg
 function offeredOperations(nodeType: INodeTypeDescription): string[] {
 	const selectors = nodeType.properties.filter(
 		(property) =>
-			property.name === 'operation' && NodeHelpers.displayParameter({}, property, null, nodeType),
+			property.name === 'operation' &&
+			NodeHelpers.displayParameter({ resource: 'agent' }, property, null, nodeType),
 	);
 	expect(selectors).toHaveLength(1);
 	return (selectors[0].options as INodePropertyOptions[]).map((option) => String(option.value));
@@ -35,6 +36,7 @@ const visible = (parameters: INodeParameters) => visibleParameters(description, 
 describe('Dispatch and Wait: what the editor shows', () => {
 	test('Dispatch’s fields, Resume On, Limit Wait Time, and webhook settings without a link', () => {
 		expect(visible({ operation: 'dispatchAndWait' })).toEqual([
+			'resource',
 			'operation',
 			'channelId',
 			'phone',
@@ -78,6 +80,8 @@ describe('Dispatch and Wait: what the editor shows', () => {
 				httpMethod: 'POST',
 				path: '={{ $nodeId }}',
 				restartWebhook: true,
+				// n8n answers a resuming event with the node's `webhookResponse` only with this empty.
+				responseData: '',
 			}),
 		]);
 	});
@@ -101,8 +105,8 @@ describe('Dispatch and Wait and AI agents', () => {
 		const node = context.getNode();
 		const asTool = { ...context, getNode: () => ({ ...node, type: `${node.type}Tool` }) };
 
-		await expect(dispatchAndWait.execute.call(asTool, context.getInputData())).rejects.toThrow(
-			'Dispatch and Wait cannot run as an AI agent tool',
+		await expect(new VelentsAgent().execute.call(asTool)).rejects.toThrow(
+			'The operation "dispatchAndWait" cannot run as an AI agent tool: a tool call cannot wait for the conversation to end',
 		);
 		expect(recorder.requests).toHaveLength(0);
 	});

@@ -13,15 +13,15 @@ import {
 	startSandbox,
 	type DeliveryRecord,
 	type Sandbox,
-} from '../../sandbox/server';
+} from '../../tools/sandbox/server';
 import {
 	startWaitingWebhookServer,
 	type WaitingExecution,
 	type WaitingWebhookServer,
-} from '../harness/waiting-webhooks';
-import { sandboxCredentialData } from '../../scripts/n8n/examples';
-import type { CredentialsByType } from '../harness';
-import { PACKAGE_DIR, items, linearWorkflow } from '../helpers/workflows';
+} from '../../tools/harness/waiting-webhooks';
+import { sandboxCredentialData } from '../../tools/n8n/examples';
+import type { CredentialsByType } from '../../tools/harness';
+import { PACKAGE_DIR, items, linearWorkflow } from '../../tools/harness/workflows';
 
 const WAIT = 'Call and Wait';
 const FOLLOW_UP = 'Open Ticket';

@@ -3,7 +3,7 @@
  * n8n.e2e.ts), against the sandbox, which plays each conversation to the resume URL the node gave
  * it (with its `?signature=`).
  *
- * 1. Example 5b calls example 5a once per order: each sub-execution dispatches, waits in n8n, and
+ * 1. Example 7b calls example 7a once per order: each sub-execution dispatches, waits in n8n, and
  *    resumes on onEnded with the extraction, which it files as a ticket; the parent goes on after.
  * 2. A wait limit of one minute whose Resume On never matches ends with outcome `timed_out`
  *    (n8n's wait tracker), and that across a restart of n8n.
@@ -15,22 +15,22 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
-import { DEFAULT_WEBHOOK_SECRET, startSandbox } from '../../sandbox/server';
-import type { Sandbox } from '../../sandbox/server';
-import { N8nApi } from '../../scripts/n8n/api';
-import type { ExecutionSummary } from '../../scripts/n8n/api';
-import { installCommunityPackage, packPackage } from '../../scripts/n8n/community-package';
-import { MANUAL_TRIGGER_NAME } from '../../scripts/n8n/examples';
-import type { WorkflowFile } from '../../scripts/n8n/examples';
-import { ensureN8n } from '../../scripts/n8n/install';
+import { DEFAULT_WEBHOOK_SECRET, startSandbox } from '../../tools/sandbox/server';
+import type { Sandbox } from '../../tools/sandbox/server';
+import { N8nApi } from '../../tools/n8n/api';
+import type { ExecutionSummary } from '../../tools/n8n/api';
+import { installCommunityPackage, packPackage } from '../../tools/n8n/community-package';
+import { MANUAL_TRIGGER_NAME } from '../../tools/n8n/examples';
+import type { WorkflowFile } from '../../tools/n8n/api';
+import { ensureN8n } from '../../tools/n8n/install';
 import { failureGuard } from './failureGuard';
-import type { N8nInstallation } from '../../scripts/n8n/install';
-import { importPlayground, ownerSession, PLAYGROUND_OWNER } from '../../scripts/n8n/playground';
-import type { ImportedPlayground } from '../../scripts/n8n/playground';
-import { n8nProfile } from '../../scripts/n8n/profile';
-import { seconds, sleep } from '../../scripts/n8n/process';
-import { startN8n } from '../../scripts/n8n/server';
-import type { N8nServer } from '../../scripts/n8n/server';
+import type { N8nInstallation } from '../../tools/n8n/install';
+import { importPlayground, ownerSession, PLAYGROUND_OWNER } from '../../tools/n8n/playground';
+import type { ImportedPlayground } from '../../tools/n8n/playground';
+import { n8nProfile } from '../../tools/n8n/profile';
+import { seconds, sleep } from '../../tools/n8n/process';
+import { startN8n } from '../../tools/n8n/server';
+import type { N8nServer } from '../../tools/n8n/server';
 
 const SETUP_TIMEOUT_MS = 45 * 60_000;
 /** Seconds between the sandbox's events: the execution is parked well before the first. */
@@ -211,7 +211,7 @@ describe('Dispatch and Wait in a real n8n', () => {
 	);
 
 	test(
-		'example 5b: one waiting sub-execution per order, each resumed once on onEnded with the extraction',
+		'example 7b: one waiting sub-execution per order, each resumed once on onEnded with the extraction',
 		guarded(async () => {
 			const before = sandbox.dispatches().length;
 			const parentId = await api.runManually(

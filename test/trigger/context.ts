@@ -76,6 +76,18 @@ export interface WebhookContextOptions {
 	staticData?: IDataObject;
 	mode?: WorkflowExecuteMode;
 	workflowId?: string;
+	/**
+	 * The id of the node's credential in n8n. The trigger remembers a verified secret per credential
+	 * for a few seconds, so each workflow gets a credential of its own unless a test shares one.
+	 */
+	credentialId?: string;
+	/** Called on each credential read (the trigger reads the credential only to verify the secret). */
+	onCredentialRead?: () => void;
+	/**
+	 * How n8n answers an event the trigger accepted (n8n writes that answer itself, once it holds the
+	 * execution): 200 by default; 500 plays n8n failing to save or queue the execution.
+	 */
+	n8nAnswers?: number;
 }
 
 const DEFAULT_PARAMETERS: Required<TriggerParameters> = {
@@ -93,13 +105,31 @@ export function webhookContext(
 	const staticData = options.staticData ?? {};
 	const workflowId = options.workflowId ?? newWorkflowId();
 	const response: WrittenResponse = { writes: 0 };
+	const closed: Array<() => void> = [];
+	const node: INode = {
+		...NODE,
+		credentials: {
+			velentsAgentApi: {
+				id: options.credentialId ?? `cred-${workflowId}`,
+				name: 'Velents agent 4',
+			},
+		},
+	};
 	const context = {
-		getCredentials: async () =>
-			({ ...AGENT_CREDENTIALS, ...options.credentials }) as ICredentialDataDecryptedObject,
+		getCredentials: async () => {
+			options.onCredentialRead?.();
+			return { ...AGENT_CREDENTIALS, ...options.credentials } as ICredentialDataDecryptedObject;
+		},
 		getHeaderData: () => ({ 'content-type': 'application/json', ...request.headers }),
 		getBodyData: () => request.body as IDataObject,
 		getRequestObject: () => ({ rawBody: request.rawBody }),
 		getResponseObject: () => ({
+			get statusCode() {
+				return response.statusCode ?? 200;
+			},
+			get writableFinished() {
+				return response.writes > 0;
+			},
 			writeHead(statusCode: number, headers: Record<string, string>) {
 				response.statusCode = statusCode;
 				response.headers = headers;
@@ -107,6 +137,10 @@ export function webhookContext(
 			end(body: string) {
 				response.writes++;
 				response.body = JSON.parse(body) as unknown;
+				closed.splice(0).forEach((listener) => listener());
+			},
+			once(event: string, listener: () => void) {
+				if (event === 'close') closed.push(listener);
 			},
 		}),
 		getNodeParameter: (name: string, fallback?: unknown) =>
@@ -117,19 +151,30 @@ export function webhookContext(
 			return staticData;
 		},
 		getMode: () => options.mode ?? 'webhook',
-		getNode: () => NODE,
+		getNode: () => node,
 		getWorkflow: () => ({ id: workflowId, name: 'Velents test workflow', active: true }),
 	};
 	return { context: context as unknown as IWebhookFunctions, response };
 }
 
-/** Runs the trigger's `webhook()` on one request. */
+/**
+ * Runs the trigger's `webhook()` on one request. When the trigger leaves the answer to n8n (an
+ * accepted event), writes it as n8n does: `webhookResponse` with the status n8n answers.
+ */
 export async function deliver(
 	request: IncomingRequest,
 	options: WebhookContextOptions = {},
 ): Promise<WebhookCall> {
 	const { context, response } = webhookContext(request, options);
 	const result = await new VelentsAgentTrigger().webhook.call(context);
+	if (!result.noWebhookResponse) {
+		const written = context.getResponseObject();
+		const failed = (options.n8nAnswers ?? 200) >= 300;
+		written.writeHead(options.n8nAnswers ?? 200, {
+			'Content-Type': 'application/json; charset=utf-8',
+		});
+		written.end(JSON.stringify(failed ? { message: 'Error in workflow' } : result.webhookResponse));
+	}
 	return { result, response };
 }
 
@@ -147,9 +192,14 @@ export interface HttpResponseStub {
 	body: unknown;
 }
 
+/** A request that fails before any answer, as n8n's HTTP helper reports it (`error.code`). */
+export interface NetworkFailureStub {
+	networkError: string;
+}
+
 export interface HookContextOptions {
 	/** Velents' answers to the agent configuration request, in order (the last one repeats). */
-	responses: HttpResponseStub[];
+	responses: Array<HttpResponseStub | NetworkFailureStub>;
 	staticData?: IDataObject;
 	credentials?: Partial<typeof AGENT_CREDENTIALS>;
 }
@@ -191,6 +241,11 @@ export function hookContext(options: HookContextOptions): HookHarness {
 			) => {
 				requests.push(request);
 				const stub = options.responses[Math.min(answered++, options.responses.length - 1)];
+				if ('networkError' in stub) {
+					throw Object.assign(new Error(`connect ${stub.networkError}`), {
+						code: stub.networkError,
+					});
+				}
 				return { headers: {}, ...stub };
 			},
 		},

@@ -7,14 +7,14 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { FORWARDED_VERIFICATION_HEADER } from '../../nodes/shared/webhookSecret';
 import type { WebhookCall } from './context';
 import { deliver, jsonRequest, newWorkflowId } from './context';
-import type { ReferenceEventName } from '../fixtures/events';
+import type { ReferenceEventName } from '../../tools/contract/reference';
 import {
 	REFERENCE_EVENT_TEXT,
 	callBusyEvent,
 	callDoneEvent,
 	callFailedEvent,
 	referenceEvent,
-} from '../fixtures/events';
+} from '../../tools/contract/reference';
 
 /** The static data activation leaves behind for agent 4. */
 const activatedForAgent4 = (): IDataObject => ({
@@ -34,7 +34,9 @@ function expectAccepted(call: WebhookCall): IDataObject {
 		body: { received: true },
 		writes: 1,
 	});
-	expect(call.result.noWebhookResponse).toBe(true);
+	// Written by n8n, once it holds the execution: the trigger hands it the answer.
+	expect(call.result.noWebhookResponse).toBeUndefined();
+	expect(call.result.webhookResponse).toEqual({ received: true });
 	const items = startedItems(call);
 	expect(items).toHaveLength(1);
 	return items[0].json;
@@ -281,7 +283,7 @@ describe('webhook secret', () => {
 		const call = await deliver(jsonRequest(referenceEvent('onEnded'), headers), withSecret);
 		expectNoExecution(call, 401, {
 			message:
-				'The webhook secret is missing or wrong: the event must carry the Velents credential’s Webhook Secret.',
+				'The webhook secret is missing or wrong: the event must carry the Webhook Secret of the node’s Velents Agent API credential.',
 		});
 	});
 
@@ -333,14 +335,39 @@ describe('repeated deliveries', () => {
 		);
 	});
 
-	test('a repeat sent as raw bytes instead of parsed JSON is still the same event', async () => {
+	test('a delivery n8n could not take (it answered an error) is forgotten: its redelivery starts the workflow', async () => {
 		const workflowId = newWorkflowId();
-		expectAccepted(await deliver(jsonRequest(referenceEvent('onUpdate')), { workflowId }));
-		const call = await deliver(
-			{ rawBody: Buffer.from(REFERENCE_EVENT_TEXT.onUpdate, 'utf8') },
-			{ workflowId },
+		const failed = await deliver(jsonRequest(referenceEvent('onEnded')), {
+			workflowId,
+			n8nAnswers: 500,
+		});
+		expect(failed.response.statusCode).toBe(500);
+		expectAccepted(await deliver(jsonRequest(referenceEvent('onEnded')), { workflowId }));
+		expectNoExecution(await deliver(jsonRequest(referenceEvent('onEnded')), { workflowId }), 200, {
+			received: true,
+			ignored: 'duplicate',
+		});
+	});
+
+	test('the same bytes are the same event, whatever content type n8n parsed them under', async () => {
+		const workflowId = newWorkflowId();
+		const bytes = Buffer.from(REFERENCE_EVENT_TEXT.onUpdate, 'utf8');
+		expectAccepted(
+			await deliver({ body: referenceEvent('onUpdate'), rawBody: bytes }, { workflowId }),
 		);
+		const call = await deliver({ rawBody: bytes }, { workflowId });
 		expectNoExecution(call, 200, { received: true, ignored: 'duplicate' });
+	});
+
+	test('only a byte-identical body is a repeat: the same event re-serialised starts the workflow again', async () => {
+		const workflowId = newWorkflowId();
+		expectAccepted(
+			await deliver(
+				{ rawBody: Buffer.from(REFERENCE_EVENT_TEXT.onUpdate, 'utf8') },
+				{ workflowId },
+			),
+		);
+		expectAccepted(await deliver(jsonRequest(referenceEvent('onUpdate')), { workflowId }));
 	});
 
 	test('the next message of the same conversation is a new event', async () => {

@@ -4,10 +4,10 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { WebhookOptions } from '../../shared/contract/schemas';
+import type { WebhookOptions } from '../../shared/contract/types';
 import { forwardedSecretHeaders } from '../../shared/webhookSecret';
 import { invalidField, parseJsonObject } from '../../shared/validation';
-import { CREDENTIAL_TYPES } from '../../shared/transport';
+import { CREDENTIAL_TYPES } from '../../shared/contract';
 import { variablesProperties } from './variables';
 
 export type ConversationOperation = 'dispatch' | 'batch';

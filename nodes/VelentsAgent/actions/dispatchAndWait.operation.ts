@@ -19,16 +19,17 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeOperationError, WAIT_INDEFINITELY } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { CALL_EVENTS, ConversationEventType } from '../../shared/contract';
-import { answerWebhook } from '../../shared/webhookAnswer';
+import { answerWebhook, answeredByN8n } from '../../shared/webhookAnswer';
 import { isRecord } from '../../shared/validation';
 import { errorItem, errorMessage, withItemIndex } from '../../shared/execution';
 import { readVerifiedEvent } from '../../VelentsAgentTrigger/incoming';
 import { normaliseEvent, normaliseSubject } from '../../VelentsAgentTrigger/normalise';
 import { conversationProperties, webhookProperty } from './common';
 import * as dispatch from './dispatch.operation';
+import { readWaitTill, waitLimitProperties } from './waitLimit';
 
 export const OPERATION = 'dispatchAndWait';
 
@@ -48,9 +49,6 @@ const RESUME_EVENTS: Record<
 	onfailed: 'call_failed',
 	onno_response: 'no_answer',
 };
-
-const LIMIT = { interval: 'afterTimeInterval', date: 'atSpecifiedTime', none: 'noLimit' } as const;
-const UNIT_MS = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 } as const;
 
 const show = { operation: [OPERATION] };
 
@@ -104,49 +102,7 @@ export const description: INodeProperties[] = [
 		],
 		displayOptions: { show },
 	},
-	{
-		displayName: 'Limit Wait Time',
-		name: 'limitType',
-		type: 'options',
-		default: 'afterTimeInterval',
-		description:
-			'How long to wait at most. When the limit passes, the workflow continues with outcome "timed_out". n8n checks for passed limits about once a minute.',
-		options: [
-			{ name: 'After Time Interval', value: LIMIT.interval },
-			{ name: 'At Specified Time', value: LIMIT.date },
-			{ name: 'No Limit', value: LIMIT.none, description: 'Wait until an event of Resume On' },
-		],
-		displayOptions: { show },
-	},
-	{
-		displayName: 'Amount',
-		name: 'limitAmount',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 1,
-		description: 'How many units to wait at most',
-		displayOptions: { show: { ...show, limitType: [LIMIT.interval] } },
-	},
-	{
-		displayName: 'Unit',
-		name: 'limitUnit',
-		type: 'options',
-		default: 'days',
-		options: [
-			{ name: 'Minutes', value: 'minutes' },
-			{ name: 'Hours', value: 'hours' },
-			{ name: 'Days', value: 'days' },
-		],
-		displayOptions: { show: { ...show, limitType: [LIMIT.interval] } },
-	},
-	{
-		displayName: 'Max Date and Time',
-		name: 'limitDate',
-		type: 'dateTime',
-		default: '',
-		description: 'Continue with outcome "timed_out" at this time at the latest',
-		displayOptions: { show: { ...show, limitType: [LIMIT.date] } },
-	},
+	...waitLimitProperties(show),
 	webhookSettings,
 ];
 
@@ -159,6 +115,7 @@ export const resumeWebhooks: IWebhookDescription[] = [
 		name: 'default',
 		httpMethod: 'POST',
 		responseMode: 'onReceived',
+		responseData: '',
 		path: '={{ $nodeId }}',
 		restartWebhook: true,
 		isFullPath: true,
@@ -169,7 +126,6 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	refuseToolCall(this);
 	if (items.length > 1) {
 		throw new NodeOperationError(
 			this.getNode(),
@@ -197,10 +153,11 @@ export async function execute(
 }
 
 /**
- * An event at the resume URL. Answers 401 without the credential's secret, 400 to what is not a
- * Velents event, 200 without resuming to an event not in Resume On, and 200 resuming the
- * execution with the event otherwise. A second end event finds the execution no longer waiting:
- * n8n answers it 409 before this runs.
+ * An event at the resume URL, verified and parsed as the trigger does: 401 without the credential's
+ * secret, 413 or 400 to what is not a Velents event, 200 without resuming to an event not in Resume
+ * On; otherwise n8n resumes the execution with the event and answers 200 once it has (an error when
+ * the wait limit won the race). A later end event finds the execution no longer waiting: n8n
+ * answers it 409 before this runs.
  */
 export async function receiveResumeEvent(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const event = await readVerifiedEvent(this);
@@ -212,61 +169,13 @@ export async function receiveResumeEvent(this: IWebhookFunctions): Promise<IWebh
 		return answerWebhook(this, 200, { received: true, resumed: false });
 	}
 	const item = { outcome, ...normaliseEvent(event.payload, { receivedAt: new Date() }) };
-	return answerWebhook(this, 200, { received: true, resumed: true }, [[{ json: item }]]);
+	return answeredByN8n([[{ json: item }]], { received: true, resumed: true });
 }
 
 export function outcomeOf(eventType: string): WaitOutcome | undefined {
 	return Object.hasOwn(RESUME_EVENTS, eventType)
 		? RESUME_EVENTS[eventType as keyof typeof RESUME_EVENTS]
 		: undefined;
-}
-
-/**
- * An AI agent's tool call cannot wait for n8n to resume it; the other operations stay usable as
- * tools (the tool variant of a node is the node type whose name ends in "Tool").
- */
-function refuseToolCall(context: IExecuteFunctions): void {
-	if (!context.getNode().type.endsWith('Tool')) return;
-	throw new NodeOperationError(
-		context.getNode(),
-		'Dispatch and Wait cannot run as an AI agent tool: a tool call cannot wait for the conversation to end',
-		{
-			description:
-				'Give the agent the Dispatch operation instead, and continue on the conversation’s end with a Velents Agent Trigger.',
-		},
-	);
-}
-
-/** The date n8n continues with `timed_out` at the latest, checked before anything is sent. */
-export function readWaitTill(context: IExecuteFunctions, now = Date.now()): Date {
-	const limitType = context.getNodeParameter('limitType', 0, LIMIT.interval) as string;
-	if (limitType === LIMIT.none) return WAIT_INDEFINITELY;
-	if (limitType === LIMIT.date) {
-		const value = context.getNodeParameter('limitDate', 0, '') as unknown;
-		const date = new Date(typeof value === 'string' || typeof value === 'number' ? value : NaN);
-		if (Number.isNaN(date.getTime()) || date.getTime() <= now) {
-			throw new NodeOperationError(
-				context.getNode(),
-				`Limit Wait Time: "${String(value ?? '')}" is not a date and time in the future`,
-				{ itemIndex: 0, description: 'Set Max Date and Time to a moment after now.' },
-			);
-		}
-		return date;
-	}
-	const amount = context.getNodeParameter('limitAmount', 0, 1) as unknown;
-	const unit = context.getNodeParameter('limitUnit', 0, 'days') as string;
-	const unitMs = Object.hasOwn(UNIT_MS, unit) ? UNIT_MS[unit as keyof typeof UNIT_MS] : NaN;
-	if (typeof amount !== 'number' || !(amount > 0) || Number.isNaN(unitMs)) {
-		throw new NodeOperationError(
-			context.getNode(),
-			`Limit Wait Time: "${String(amount)} ${unit}" is not a positive time interval`,
-			{
-				itemIndex: 0,
-				description: 'Set Amount to a number above 0 and Unit to minutes, hours or days.',
-			},
-		);
-	}
-	return new Date(now + amount * unitMs);
 }
 
 /**

@@ -6,35 +6,47 @@ import * as dispatch from './dispatch.operation';
 import * as dispatchAndWait from './dispatchAndWait.operation';
 import * as getConfiguration from './getConfiguration.operation';
 
-/** The node has no resource: `routeOperation` reads it as 'default'. */
+/**
+ * The node's one resource. It exists for n8n's AI Agent: n8n names a tool and describes it to the
+ * model from the chosen operation's `action` only when the operation selector is shown for a
+ * resource; without one, every Velents Agent tool got the node's general description. Workflows
+ * saved before it existed have no `resource` and get this default, so they keep running.
+ */
+export const AGENT_RESOURCE = 'agent';
+
 export const operations: OperationMap = {
-	default: {
+	[AGENT_RESOURCE]: {
 		dispatch: { perItem: dispatch.execute },
-		[dispatchAndWait.OPERATION]: { allItems: dispatchAndWait.execute },
+		[dispatchAndWait.OPERATION]: {
+			allItems: dispatchAndWait.execute,
+			notAsTool: 'a tool call cannot wait for the conversation to end',
+		},
 		batch: { allItems: batch.execute },
 		getConfiguration: { perItem: getConfiguration.execute },
 	},
 };
 
+// `action` is what an AI agent's model reads as the tool's description ("<action> in Velents
+// Agent") and what n8n names a new node after: it says what happens and to whom, briefly.
 const operationOptions: INodePropertyOptions[] = [
 	{
 		name: 'Batch',
 		value: 'batch',
-		action: 'Dispatch a batch of conversations',
+		action: 'Dispatch calls or messages to many customers',
 		description:
 			'Have the agent call or WhatsApp many customers at once: every input item is one customer, sent in Batch requests of up to Rows Per Call rows',
 	},
 	{
 		name: 'Dispatch',
 		value: 'dispatch',
-		action: 'Dispatch a conversation',
+		action: 'Dispatch a call or message to a customer',
 		description:
-			'Have the agent call or WhatsApp one customer now, such as "call this customer about order 1212"; returns the created conversation',
+			'Have the agent call or WhatsApp one customer now, such as "call this customer about order 1212"; returns the created conversation and its ID',
 	},
 	{
 		name: 'Dispatch and Wait',
 		value: dispatchAndWait.OPERATION,
-		action: 'Dispatch a conversation and wait for its end',
+		action: 'Dispatch a call or message and wait for its end',
 		description:
 			'Have the agent call or WhatsApp one customer, wait until the conversation ends, and continue with what the agent extracted',
 	},
@@ -43,13 +55,14 @@ const operationOptions: INodePropertyOptions[] = [
 		value: 'getConfiguration',
 		action: 'Get the agent configuration',
 		description:
-			"Read the agent's name, status, channels (WhatsApp, Voice), variables and extraction fields",
+			"Read the agent's name, status, channels (WhatsApp, Voice), variables and extraction fields; calls no one",
 	},
 ];
 
 /**
  * The operation selector. An AI agent's tool (the node type ending in "Tool", which n8n's `@tool`
- * display option tells apart) is not offered Dispatch and Wait: a tool call cannot wait.
+ * display option tells apart) is not offered Dispatch and Wait: a tool call cannot wait. The full
+ * list comes first, as n8n reads an operation's `action` from the first selector that lists it.
  */
 function operationProperty(forTool: boolean): INodeProperties {
 	return {
@@ -61,13 +74,23 @@ function operationProperty(forTool: boolean): INodeProperties {
 		options: forTool
 			? operationOptions.filter((option) => option.value !== dispatchAndWait.OPERATION)
 			: operationOptions,
-		// n8n versions without `@tool` read it as undefined: they show the full list, and Dispatch
-		// and Wait fails clearly in a tool call.
-		displayOptions: forTool ? { show: { '@tool': [true] } } : { hide: { '@tool': [true] } },
+		// n8n versions without `@tool` read it as undefined: they show the full list, and routing
+		// refuses Dispatch and Wait in a tool call (`notAsTool`).
+		displayOptions: forTool
+			? { show: { resource: [AGENT_RESOURCE], '@tool': [true] } }
+			: { show: { resource: [AGENT_RESOURCE] }, hide: { '@tool': [true] } },
 	};
 }
 
 export const properties: INodeProperties[] = [
+	{
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		default: AGENT_RESOURCE,
+		options: [{ name: 'Agent', value: AGENT_RESOURCE }],
+	},
 	operationProperty(false),
 	operationProperty(true),
 	...dispatch.description,
