@@ -416,6 +416,28 @@ describe('the package in a real n8n', () => {
 	);
 
 	test(
+		'an accepted event is answered by n8n, after it holds the execution, with {received: true}; a redelivery is ignored',
+		guarded(async () => {
+			const onEnded = (sandbox as Sandbox)
+				.deliveries()
+				.find((delivery) => delivery.event_type === 'onEnded') as DeliveryRecord;
+			const event = structuredClone(onEnded.body) as { conversation: { id: number } };
+			event.conversation.id += 100_000; // another conversation: not a repeat of the one played
+			const signed = {
+				'content-type': 'application/json',
+				'x-velents-authorization': DEFAULT_WEBHOOK_SECRET,
+			};
+			const accepted = await postEvent(JSON.stringify(event), signed);
+			expect({ status: accepted.status, body: JSON.parse(accepted.text) as unknown }).toEqual({
+				status: 200,
+				body: { received: true },
+			});
+			const again = await postEvent(JSON.stringify(event), signed);
+			expect(JSON.parse(again.text)).toEqual({ received: true, ignored: 'duplicate' });
+		}),
+	);
+
+	test(
 		'malformed events get 400 and start no execution',
 		guarded(async () => {
 			const before = await executionCount();
