@@ -532,6 +532,8 @@ describe('the package in a real n8n', () => {
 				[
 					[examples.dispatch.workflow.name, 'manual', 'success'],
 					[examples.followUp.workflow.name, 'webhook', 'success'],
+					// The event posted directly, to read n8n's own acknowledgement.
+					[examples.followUp.workflow.name, 'webhook', 'success'],
 					[examples.campaign.workflow.name, 'manual', 'success'],
 					[examples.supportSync.workflow.name, 'manual', 'success'],
 				].sort(),
