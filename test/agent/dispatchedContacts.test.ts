@@ -107,17 +107,6 @@ describe('Dispatch Keys and settings that cannot be used', () => {
 		return { ...made, recorded };
 	};
 
-	it('an object as Dispatch Key fails the row naming item and field, before any batch is sent', async () => {
-		const { context, recorder } = withHelpers({
-			dispatchKey: (itemIndex: number) => (itemIndex === 1 ? { campaign: 'june' } : 'june'),
-		});
-		const error = await failure(async () => await new VelentsAgent().execute.call(context));
-		expect(error.message).toMatch(
-			/^1 of 2 rows cannot be sent, so no batch was sent: item 1: Dispatch Key is an object or a list/,
-		);
-		expect(recorder.requests).toHaveLength(0);
-	});
-
 	it('Keys Kept that is not a whole number of 1 or more is refused', async () => {
 		const { context } = withHelpers({ dispatchKeysKept: 0 });
 		const error = await failure(async () => await new VelentsAgent().execute.call(context));

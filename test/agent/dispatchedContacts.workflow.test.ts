@@ -217,6 +217,16 @@ describe('Batch', () => {
 		]);
 	});
 
+	it('a Dispatch Key that gives an object fails its row, naming item and field, before any call', async () => {
+		const input = customers(2);
+		input[1].json.campaign = { name: 'june' };
+		const result = await run(agentStep('batch', { dispatchKey: '={{ $json.campaign }}' }), input);
+		expect(result.error?.message).toMatch(
+			/^1 of 2 rows cannot be sent, so no batch was sent: item 1: Dispatch Key is an object or a list/,
+		);
+		expect(sandbox.batches()).toHaveLength(0);
+	});
+
 	it('off: every row is sent again, as before', async () => {
 		const batch = agentStep('batch', { batchName: 'June', skipDispatched: false });
 		await run(batch, customers(3));

@@ -23,6 +23,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { perItemReader } from '../../shared/itemParameters';
 import { invalidField } from '../../shared/validation';
 import { CREDENTIAL_TYPES } from '../../shared/transport';
 
@@ -159,10 +160,11 @@ async function prepareGuard(context: IExecuteFunctions): Promise<DispatchGuard |
 	}
 
 	const agent = agentOf(context);
+	const extraOf = keyExtraReader(context);
 	const inRun = new Map<string, FirstDispatch>();
 	return {
 		keyOf: (itemIndex, phone) => {
-			const extra = readKeyExtra(context, itemIndex);
+			const extra = extraOf(itemIndex);
 			return extra ? `${agent} | ${phone} | ${extra}` : `${agent} | ${phone}`;
 		},
 		async claim(entries) {
@@ -199,17 +201,23 @@ function agentOf(context: IExecuteFunctions): string {
 	return `agent ${credential?.id ?? credential?.name ?? 'unsaved'}`;
 }
 
-function readKeyExtra(context: IExecuteFunctions, itemIndex: number): string {
-	const value = context.getNodeParameter('dispatchKey', itemIndex, '') as unknown;
-	if (value === null || value === undefined) return '';
-	if (typeof value === 'string') return value.trim();
-	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-	throw invalidField(
-		context,
-		itemIndex,
-		'Dispatch Key',
-		'is an object or a list: give a text, such as {{ $json.order_id }}',
-	);
+/** What the Dispatch Key field adds, per item; read straight from the item where n8n allows. */
+function keyExtraReader(context: IExecuteFunctions): (itemIndex: number) => string {
+	// Unset, it is empty for every item: no evaluation per item (a Batch can have 10,000).
+	if (context.getNode().parameters.dispatchKey === undefined) return () => '';
+	const valueOf = perItemReader(context, 'dispatchKey', '');
+	return (itemIndex) => {
+		const value = valueOf(itemIndex);
+		if (value === null || value === undefined) return '';
+		if (typeof value === 'string') return value.trim();
+		if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+		throw invalidField(
+			context,
+			itemIndex,
+			'Dispatch Key',
+			'is an object or a list: give a text, such as {{ $json.order_id }}',
+		);
+	};
 }
 
 /** The output item of a contact left out: what it is, and when it was first dispatched if known. */
