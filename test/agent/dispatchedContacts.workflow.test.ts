@@ -10,6 +10,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { DEFAULT_AGENT_TOKEN, startSandbox, type Sandbox } from '../../tools/sandbox/server';
 import { harnessDeduplicationStore, type InMemoryDeduplicationStore } from '../../tools/harness';
 import { linearWorkflow, runFlow, type Step } from '../../tools/harness/workflows';
+import { customerRowParameters } from './fixtures';
 
 let sandbox: Sandbox;
 let store: InMemoryDeduplicationStore;
@@ -46,10 +47,7 @@ const agentStep = (
 	onError,
 	parameters: {
 		operation,
-		channelId: 3,
-		phone: '={{ $json.phone }}',
-		variablesInput: 'json',
-		variablesJson: '={{ JSON.stringify({ company_name: "acme", order_id: $json.order_id }) }}',
+		...customerRowParameters,
 		skipDispatched: true,
 		...parameters,
 	},
@@ -160,19 +158,9 @@ describe('Dispatch', () => {
 });
 
 describe('Batch', () => {
-	/** The second Batch call answers 422 (armed once the first call is answered). */
-	const failSecondCall = () => {
-		const arm = (record: { method: string; path: string }) => {
-			if (record.method !== 'POST' || record.path !== '/Integration/Agent/Batch') return;
-			sandbox.injectFault({ method: 'POST', path: '/Integration/Agent/Batch', status: 422 });
-			sandbox.events.off('request', arm);
-		};
-		sandbox.events.on('request', arm);
-	};
-
 	it('1,000 rows stopped after call 1, run again: only the remaining rows are sent', async () => {
 		const batch = agentStep('batch', { batchName: 'June', rowsPerCall: 500 });
-		failSecondCall();
+		sandbox.injectFault({ skip: 1, method: 'POST', path: '/Integration/Agent/Batch', status: 422 });
 		const first = await run(batch, customers(1000));
 		expect(first.status).toBe('error');
 		expect(first.error?.message).toMatch(/^Batch call 2 of 2 failed/);

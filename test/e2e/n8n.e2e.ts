@@ -45,6 +45,7 @@ import {
 } from '../../tools/n8n/playground';
 import { N8N_1X_CREDENTIAL_REJECTED_MESSAGE } from '../../tools/n8n/profile';
 import { readProcessedData } from '../../tools/n8n/processedData';
+import { customerRowParameters } from '../agent/fixtures';
 import { seconds, sleep } from '../../tools/n8n/process';
 import { startN8n } from '../../tools/n8n/server';
 import type { N8nServer } from '../../tools/n8n/server';
@@ -524,10 +525,7 @@ describe('re-runnable campaigns in a real n8n', () => {
 			typeVersion: 1,
 			position: [660, index * 200] as [number, number],
 			parameters: {
-				channelId: 3,
-				phone: '={{ $json.phone }}',
-				variablesInput: 'json',
-				variablesJson: '={{ JSON.stringify({ company_name: "acme", order_id: $json.order_id }) }}',
+				...customerRowParameters,
 				skipDispatched: true,
 				...parameters,
 			},
@@ -594,16 +592,13 @@ describe('re-runnable campaigns in a real n8n', () => {
 			const workflow = await campaign('Rerun: Batch', 1000, [
 				['Batch', { operation: 'batch', batchName: 'June', rowsPerCall: 500 }],
 			]);
-			const arm = (record: { method: string; path: string }) => {
-				if (record.method !== 'POST' || record.path !== '/Integration/Agent/Batch') return;
-				activeSandbox.injectFault({
-					method: 'POST',
-					path: '/Integration/Agent/Batch',
-					status: 422,
-				});
-				activeSandbox.events.off('request', arm);
-			};
-			activeSandbox.events.on('request', arm);
+			// Call 2 fails: the run stops after call 1.
+			activeSandbox.injectFault({
+				skip: 1,
+				method: 'POST',
+				path: '/Integration/Agent/Batch',
+				status: 422,
+			});
 			expect((await runOnce(workflow.id)).status).toBe('error');
 			expect(activeSandbox.batches().map((batch) => batch.rows.length)).toEqual([500]);
 

@@ -82,6 +82,9 @@ interface RunSettings {
  *   Fail it becomes an error item; otherwise one error names every such row, before anything is sent.
  * - A failed call: under Continue On Fail its rows become error items and the next calls still go;
  *   otherwise the run stops, and the error names the calls already sent (never sent again).
+ * - With Skip Contacts Already Dispatched, each call's rows are checked and claimed right before the
+ *   call (see `./dispatchedContacts`): rows already dispatched come out skipped, a call left without
+ *   rows is not sent, and a failed call gives its rows' keys back.
  */
 export async function execute(
 	this: IExecuteFunctions,

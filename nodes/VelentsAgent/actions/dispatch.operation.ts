@@ -27,7 +27,8 @@ export const description: INodeProperties[] = [
 
 /**
  * One outbound conversation for the item. Everything is checked before the request; the request
- * itself is never repeated automatically (a repeated Dispatch can reach the customer twice).
+ * itself is never repeated automatically (a repeated Dispatch can reach the customer twice). With
+ * Skip Contacts Already Dispatched, a customer already reached comes out skipped instead.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<object> {
 	const phone = requirePhone(
