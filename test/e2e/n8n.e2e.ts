@@ -578,11 +578,11 @@ describe('re-runnable campaigns in a real n8n', () => {
 	const runOnce = async (workflowId: string) =>
 		await api.waitForExecution(await api.runManually(workflowId, MANUAL_TRIGGER_NAME), 180_000);
 
-	beforeAll(() => {
+	beforeEach(() => {
+		(sandbox as Sandbox).reset();
 		// Hundreds of requests: the rate limit is not what these tests are about.
 		(sandbox as Sandbox).configure({ rateLimit: { limit: 1_000_000 } });
 	});
-	beforeEach(() => (sandbox as Sandbox).reset());
 	afterAll(() => (sandbox as Sandbox).reset());
 
 	test(
@@ -643,11 +643,10 @@ describe('re-runnable campaigns in a real n8n', () => {
 				['June', { operation: 'dispatch', dispatchKey: '={{ "june" }}' }],
 				['July', { operation: 'dispatch', dispatchKey: '={{ "july" }}' }],
 			]);
-			activeSandbox.reset();
-			activeSandbox.configure({ rateLimit: { limit: 1_000_000 } });
+			const before = activeSandbox.dispatches().length;
 			expect((await runOnce(changed.id)).status).toBe('success');
 			expect((await runOnce(changed.id)).status).toBe('success');
-			expect(activeSandbox.dispatches()).toHaveLength(20);
+			expect(activeSandbox.dispatches().length - before).toBe(20);
 		}),
 		300_000,
 	);

@@ -58,7 +58,7 @@ export function dispatchedContactsProperties(operations: string[]): INodePropert
 			default: '',
 			placeholder: '{{ $json.order_id }}',
 			description:
-				'What, besides the agent and the phone, makes two dispatches the same, such as {{ $json.order_id }} or a campaign name. Empty: the agent and the phone alone, so a customer is reached once. A changed key dispatches again.',
+				'What, besides the agent and the phone, makes two dispatches the same, such as the order ID of the item (an expression) or a campaign name. Empty: the agent and the phone alone, so a customer is reached once. A changed key dispatches again.',
 			displayOptions: { show: whenOn },
 		},
 		{
@@ -215,7 +215,7 @@ function keyExtraReader(context: IExecuteFunctions): (itemIndex: number) => stri
 			context,
 			itemIndex,
 			'Dispatch Key',
-			'is an object or a list: give a text, such as {{ $json.order_id }}',
+			'is an object or a list: give a text, such as an order ID or a campaign name',
 		);
 	};
 }
