@@ -10,3 +10,4 @@ export { HARNESS_START_NODE_TYPE } from './start-node';
 export type { CredentialsByType } from './credentials-helper';
 export { readWorkflowJson, runWorkflow } from './run-workflow';
 export type { RunWorkflowOptions, WorkflowJson, WorkflowRunResult } from './run-workflow';
+export { harnessDeduplicationStore, InMemoryDeduplicationStore } from './deduplication';

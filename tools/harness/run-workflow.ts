@@ -17,6 +17,7 @@ import { STICKY_NODE_TYPE, UserError, Workflow, createRunExecutionData } from 'n
 import { createAdditionalData } from './additional-data';
 import type { CredentialsByType } from './credentials-helper';
 import { HarnessCredentialsHelper } from './credentials-helper';
+import { harnessDeduplicationStore } from './deduplication';
 import { NodePackage } from './node-package';
 
 /** The parts of an n8n workflow export (editor "Download" / copy) that the harness runs. */
@@ -66,6 +67,8 @@ let executionCount = 0;
 /** Runs workflow JSON through n8n-core's WorkflowExecute and collects what each node output. */
 export async function runWorkflow(options: RunWorkflowOptions): Promise<WorkflowRunResult> {
 	const nodePackage = await NodePackage.load(options.nodePackageDir);
+	// The nodes' `helpers.checkProcessedAndRecord` and relatives need n8n-core's service initialised.
+	await harnessDeduplicationStore();
 
 	// Workflow fills in parameter defaults on the nodes it is given and WorkflowExecute adds
 	// pairedItem to items: work on copies so callers can reuse their fixtures.
