@@ -13,6 +13,7 @@ import type {
 	IHookFunctions,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
+	IPollFunctions,
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
@@ -33,7 +34,11 @@ const CREDENTIAL_NAMES: Record<VelentsApi, string> = {
 	support: 'Velents Support API',
 };
 
-export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions;
+export type RequestContext =
+	| IExecuteFunctions
+	| ILoadOptionsFunctions
+	| IHookFunctions
+	| IPollFunctions;
 
 export interface VelentsRequest {
 	method: 'GET' | 'POST';

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { SUPPORT_PATHS } from '../../../shared/contract';
+import { SUPPORT_PATHS, timestampMs } from '../../../shared/contract';
 import type { HistoryItem } from '../../../shared/contract/schemas';
 import { returnAllOrLimit, transportOptions } from '../../../shared/descriptions';
 import { velentsRequestAllPages } from '../../../shared/transport';
@@ -31,11 +31,19 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		limit,
 		transportOptions(this, itemIndex),
 	);
-	return oldestFirst(messages).map((message) => ({ conversation_id: conversationId, ...message }));
+	return oldestFirst(messages).map((message) => historyRecord(conversationId, message));
+}
+
+/** One message as Get History outputs it (the Support Trigger's New Message outputs the same). */
+export function historyRecord(
+	conversationId: string,
+	message: HistoryItem,
+): HistoryItem & { conversation_id: string } {
+	return { conversation_id: conversationId, ...message };
 }
 
 /** Oldest first whatever order the pages came in; equal times keep their order (sort is stable). */
 function oldestFirst(messages: HistoryItem[]): HistoryItem[] {
-	const time = (message: HistoryItem) => Date.parse(message.created_at.replace(' ', 'T')) || 0;
+	const time = (message: HistoryItem) => timestampMs(message.created_at) ?? 0;
 	return [...messages].sort((a, b) => time(a) - time(b));
 }

@@ -1,0 +1,133 @@
+/**
+ * One list the trigger follows (the tenant's tickets, or one conversation's history): read its
+ * newest end within the budget, place each record for the cursor, and tell the new ones.
+ */
+import type { IPollFunctions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { PAGINATION, SUPPORT_PATHS, timestampMs } from '../shared/contract';
+import type { HistoryItem, Ticket } from '../shared/contract/schemas';
+import { velentsRequest } from '../shared/transport';
+import type { TransportOptions } from '../shared/transport';
+import type { Placed, StreamCursor } from './cursor';
+import { advance, isKnown, startCursor } from './cursor';
+import type { PageReader, RequestBudget } from './listTail';
+import { readTail } from './listTail';
+
+/** What the trigger remembers of one list between polls. */
+export interface StreamState {
+	cursor: StreamCursor;
+	/** The last page read (lists are oldest first): where the next read starts. */
+	page?: number;
+}
+
+/**
+ * A poll never waits for the rate limit and never repeats a request: each request it sends is one
+ * of its budget, and a 429, a 5xx or a network error ends the poll (the next one tries again).
+ */
+const POLL_TRANSPORT: Partial<TransportOptions> = {
+	maxWaitSeconds: 0,
+	maxRetries: 0,
+	maxRateLimitRetries: 0,
+};
+
+export interface StreamRead<T> {
+	fresh: Array<Placed<T>>;
+	/** The list's state after this read. */
+	state: StreamState;
+	/** The records read, placed (for the manual test fetch and the watched tickets). */
+	records: Array<Placed<T>>;
+}
+
+interface ListKind<T> {
+	read: (context: IPollFunctions) => PageReader<T>;
+	place: (context: IPollFunctions, record: T) => Placed<T>;
+}
+
+export const TICKETS: ListKind<Ticket> = {
+	read: (context) => (page, perPage) =>
+		velentsRequest<Ticket[]>(
+			context,
+			'support',
+			{
+				method: 'GET',
+				path: SUPPORT_PATHS.tickets,
+				qs: { [PAGINATION.pageParam]: page, [PAGINATION.perPageParam]: perPage },
+				action: 'read tickets',
+			},
+			POLL_TRANSPORT,
+		),
+	place: (context, ticket) => placed(context, ticket, ticket.public_id ?? ticket.id, 'ticket'),
+};
+
+export function historyOf(conversationId: string): ListKind<HistoryItem> {
+	return {
+		read: (context) => (page, perPage) =>
+			velentsRequest<HistoryItem[]>(
+				context,
+				'support',
+				{
+					method: 'GET',
+					path: SUPPORT_PATHS.history(conversationId),
+					qs: { [PAGINATION.pageParam]: page, [PAGINATION.perPageParam]: perPage },
+					action: 'read conversation history',
+					resource: `conversation "${conversationId}"`,
+				},
+				POLL_TRANSPORT,
+			),
+		place: (context, message) => placed(context, message, message.id, 'message'),
+	};
+}
+
+/**
+ * Reads a list's new records. A list read for the first time starts its cursor at `since`. Returns
+ * undefined when the budget allowed no request.
+ */
+export async function readStream<T>(
+	context: IPollFunctions,
+	kind: ListKind<T>,
+	previous: StreamState | undefined,
+	since: number,
+	budget: RequestBudget,
+): Promise<StreamRead<T> | undefined> {
+	const cursor = previous?.cursor ?? startCursor(since);
+	const tail = await readTail(kind.read(context), previous?.page, budget, (records) =>
+		records.some((record) => isKnown(cursor, kind.place(context, record))),
+	);
+	if (tail.page === undefined) return undefined;
+	const records = tail.records.map((record) => kind.place(context, record));
+	const next = advance(cursor, records);
+	return { fresh: next.fresh, state: { cursor: next.cursor, page: tail.page }, records };
+}
+
+/**
+ * A 429 (the token's budget is spent, perhaps by another workflow), a 5xx or a network error: the
+ * poll ends without an error and without losing anything, and the next poll reads again.
+ */
+export function isTransient(error: unknown): boolean {
+	if (!(error instanceof NodeApiError)) return false;
+	const status = Number(error.httpCode);
+	return error.httpCode === undefined || error.httpCode === null || status === 429 || status >= 500;
+}
+
+function placed<T>(
+	context: IPollFunctions,
+	record: T,
+	key: unknown,
+	kind: 'ticket' | 'message',
+): Placed<T> {
+	const createdAt = timestampMs((record as { created_at?: unknown }).created_at);
+	if ((typeof key !== 'string' && typeof key !== 'number') || createdAt === undefined) {
+		// Without both the trigger cannot tell new from old: failing loudly beats emitting every
+		// record again on each poll, or silently none.
+		const field = createdAt === undefined ? 'created_at' : kind === 'ticket' ? 'public_id' : 'id';
+		throw new NodeOperationError(
+			context.getNode(),
+			`Velents sent a ${kind} without a readable "${field}", so new ${kind}s cannot be told from old ones`,
+			{
+				description: `The trigger relies on each ${kind}'s "${field}" (an assumption about the Velents API, listed in the package's README). Please report this with the ${kind} Velents sent: ${JSON.stringify(record).slice(0, 300)}`,
+			},
+		);
+	}
+	return { record, key: String(key), createdAt };
+}
