@@ -62,6 +62,12 @@ async function nextSecond(): Promise<void> {
 const json = (items: Awaited<ReturnType<Poller['poll']>>) => (items ?? []).map((item) => item.json);
 const apiRequests = (): RecordedRequest[] => sandbox.requests();
 
+/** The API requests the sandbox answered, read from its inspection API as an operator would. */
+async function inspectedRequests(): Promise<RecordedRequest[]> {
+	const response = await fetch(`${sandbox.url}/__sandbox/requests`);
+	return ((await response.json()) as { data: RecordedRequest[] }).data;
+}
+
 describe('New Ticket', () => {
 	const newTicket = { event: 'newTicket' };
 
@@ -227,32 +233,42 @@ describe('New Message', () => {
 });
 
 describe('within the rate limit', () => {
-	it('spends at most the poll’s budget and rotates through the watched conversations', async () => {
-		const tickets = Array.from({ length: 50 }, (_, index) =>
-			sandbox.addTicket({ subject: `Case ${index}` }),
-		);
-		const trigger = await poller({
-			event: 'newMessage',
-			watch: 'conversationIds',
-			conversationIds: tickets.map((ticket) => ticket.conversation_id).join(','),
-		});
-		const perPoll: number[] = [];
-		const read = new Set<string>();
-		let pollsForRound = 0;
-		for (let poll = 0; poll < 10; poll++) {
-			sandbox.reset();
-			tickets.forEach((ticket) => sandbox.addTicket({ subject: ticket.subject }));
-			await trigger.poll();
-			// Counted from the sandbox's inspection API, as an operator would.
-			const response = await fetch(`${sandbox.url}/__sandbox/requests?method=GET`);
-			const { data } = (await response.json()) as { data: RecordedRequest[] };
-			perPoll.push(data.length);
-			data.forEach((request) => read.add(request.path));
-			if (read.size === 50 && pollsForRound === 0) pollsForRound = poll + 1;
-		}
-		expect(perPoll.every((count) => count === 10)).toBe(true);
-		expect(pollsForRound).toBe(5);
-	});
+	// The figures of the README: 50 watched conversations, 10 requests a poll (a third of 30 a minute).
+	it.each([
+		{ watch: 'conversationIds', pollsPerRound: 5 },
+		// One request a poll reads the ticket list, 9 are left for the conversations.
+		{ watch: 'recentTickets', pollsPerRound: 6 },
+	])(
+		'watching 50 conversations ($watch): 10 requests a poll, a full round in $pollsPerRound polls',
+		async ({ watch, pollsPerRound }) => {
+			// Polls back to back here (n8n's are a minute apart): the sandbox's limit is out of the way.
+			sandbox.configure({ rateLimit: { limit: 10_000 } });
+			const tickets = Array.from({ length: 50 }, (_, index) =>
+				sandbox.addTicket({ subject: `Case ${index}` }),
+			);
+			const trigger = await poller({
+				event: 'newMessage',
+				watch,
+				conversationIds: tickets.map((ticket) => ticket.conversation_id).join(','),
+				recentTicketCount: 50,
+			});
+			const perPoll: number[] = [];
+			const read = new Set<string>();
+			let polls = 0;
+			while (read.size < 50 && polls < 20) {
+				const before = (await inspectedRequests()).length;
+				await trigger.poll();
+				polls++;
+				const requests = (await inspectedRequests()).slice(before);
+				perPoll.push(requests.length);
+				requests
+					.filter((request) => request.path.endsWith('/history'))
+					.forEach((request) => read.add(request.path));
+			}
+			expect(Math.max(...perPoll)).toBe(10);
+			expect(polls).toBe(pollsPerRound);
+		},
+	);
 
 	it('leaves the Velents Support node of the same token its share in every window: no 429, no wait', async () => {
 		sandbox.configure({ rateLimit: { limit: 30, windowSeconds: 60 }, timeScale: 60 });
@@ -323,6 +339,27 @@ describe('errors', () => {
 		await expect(forbidden.poll()).rejects.toThrow(
 			'The token of the "Velents Support API" credential may not read tickets (403)',
 		);
+	});
+
+	it('a given conversation that does not exist is named in the error', async () => {
+		const trigger = await poller({
+			event: 'newMessage',
+			watch: 'conversationIds',
+			conversationIds: '999',
+		});
+		await expect(trigger.poll()).rejects.toThrow('Conversation "999" was not found (404)');
+	});
+
+	it('a conversation ID that cannot be one is named before any request', async () => {
+		const trigger = await poller({
+			event: 'newMessage',
+			watch: 'conversationIds',
+			conversationIds: '12, ../tickets',
+		});
+		await expect(trigger.poll()).rejects.toThrow(
+			'Conversation IDs: "../tickets" is not a conversation ID',
+		);
+		expect(apiRequests()).toEqual([]);
 	});
 
 	it.each([500, 503, 429])(
