@@ -9,9 +9,12 @@ it('the credentials’ rate-limit window defaults to the documented per-minute w
 	expect(window?.default).toBe(RATE_LIMIT.windowSeconds);
 });
 
-it('Max Rate-Limit Wait defaults to the transport’s own default', () => {
-	const maxWait = requestSettings.options?.find((option) => option.name === 'maxWaitSeconds');
-	expect(maxWait && 'default' in maxWait ? maxWait.default : undefined).toBe(
-		DEFAULT_TRANSPORT_OPTIONS.maxWaitSeconds,
-	);
-});
+it.each(['maxWaitSeconds', 'timeoutSeconds'] as const)(
+	'Request Settings > %s defaults to the transport’s own default',
+	(name) => {
+		const setting = requestSettings.options?.find((option) => option.name === name);
+		expect(setting && 'default' in setting ? setting.default : undefined).toBe(
+			DEFAULT_TRANSPORT_OPTIONS[name],
+		);
+	},
+);

@@ -83,6 +83,7 @@ describe('requests', () => {
 		]);
 		const response = await velentsRequest(context, 'support', readTicket);
 		expect(response).toEqual({
+			statusCode: 200,
 			data: [{ id: 1 }],
 			meta: { current_page: 1, last_page: 2, per_page: 1, total: 2 },
 			links: { next: 'x' },
@@ -208,6 +209,7 @@ describe('retries: only what Velents cannot have acted on', () => {
 			{ statusCode: 200, body: { data: { id: 1 } } },
 		]);
 		await expect(velentsRequest(context, 'support', readTicket)).resolves.toEqual({
+			statusCode: 200,
 			data: { id: 1 },
 		});
 		expect(sent).toHaveLength(3);
@@ -256,6 +258,7 @@ describe('retries: only what Velents cannot have acted on', () => {
 			{ statusCode: 201, body: { data: { id: 7 } } },
 		]);
 		await expect(velentsRequest(context, 'support', createTicket)).resolves.toEqual({
+			statusCode: 201,
 			data: { id: 7 },
 		});
 		expect(sent).toHaveLength(2);
@@ -266,7 +269,10 @@ describe('retries: only what Velents cannot have acted on', () => {
 			{ networkError: 'ETIMEDOUT' },
 			{ statusCode: 200, body: { data: 1 } },
 		]);
-		await expect(velentsRequest(context, 'support', readTicket)).resolves.toEqual({ data: 1 });
+		await expect(velentsRequest(context, 'support', readTicket)).resolves.toEqual({
+			statusCode: 200,
+			data: 1,
+		});
 		expect(sent).toHaveLength(2);
 	});
 });
@@ -278,6 +284,7 @@ describe('rate limits', () => {
 			{ statusCode: 201, headers: rateHeaders(30, 29), body: { data: { public_id: 'TCK-9' } } },
 		]);
 		await expect(velentsRequest(context, 'support', createTicket)).resolves.toEqual({
+			statusCode: 201,
 			data: { public_id: 'TCK-9' },
 		});
 		expect(sent).toHaveLength(2);

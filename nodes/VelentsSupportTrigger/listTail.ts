@@ -54,7 +54,7 @@ export async function readTail<T>(
 	const read = async (page: number): Promise<boolean> => {
 		if (!budget.take()) return false;
 		const response = await readPage(page, PAGINATION.maxPerPage);
-		pages.set(page, Array.isArray(response.data) ? response.data : []);
+		pages.set(page, response.data);
 		lastPage = response.meta?.last_page ?? (response.links?.next ? page + 1 : page);
 		return true;
 	};

@@ -151,8 +151,8 @@ async function watchedConversations(
 }
 
 /**
- * Runs a read; a transient failure (429, 5xx, network) ends the poll quietly, as undefined. Any
- * other failure (401, 403, 404, a record the trigger cannot place) is the trigger's error.
+ * Runs a read; a transient failure (429, 5xx) ends the poll quietly, as undefined. Any other
+ * failure (401, 403, 404, the network, a record the trigger cannot place) is the trigger's error.
  */
 async function untilTransient<T>(
 	context: IPollFunctions,

@@ -7,8 +7,8 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { PAGINATION, SUPPORT_PATHS, timestampMs } from '../shared/contract';
 import type { HistoryItem, Ticket } from '../shared/contract/schemas';
-import { velentsRequest } from '../shared/transport';
-import type { TransportOptions } from '../shared/transport';
+import { listOfRecords, velentsRequest } from '../shared/transport';
+import type { TransportOptions, VelentsRequest } from '../shared/transport';
 import type { Placed, StreamCursor } from './cursor';
 import { advance, isKnown, startCursor } from './cursor';
 import type { PageReader, RequestBudget } from './listTail';
@@ -23,7 +23,7 @@ export interface StreamState {
 
 /**
  * A poll never waits for the rate limit and never repeats a request: each request it sends is one
- * of its budget, and a 429, a 5xx or a network error ends the poll (the next one tries again).
+ * of its budget, and a 429 or a 5xx ends the poll (the next one tries again).
  */
 const POLL_TRANSPORT: Partial<TransportOptions> = {
 	maxWaitSeconds: 0,
@@ -45,37 +45,34 @@ interface ListKind<T> {
 }
 
 export const TICKETS: ListKind<Ticket> = {
-	read: (context) => (page, perPage) =>
-		velentsRequest<Ticket[]>(
-			context,
-			'support',
-			{
-				method: 'GET',
-				path: SUPPORT_PATHS.tickets,
-				qs: { [PAGINATION.pageParam]: page, [PAGINATION.perPageParam]: perPage },
-				action: 'read tickets',
-			},
-			POLL_TRANSPORT,
-		),
+	read: (context) =>
+		pageReader(context, { method: 'GET', path: SUPPORT_PATHS.tickets, action: 'read tickets' }),
 	place: (context, ticket) => placed(context, ticket, ticket.public_id ?? ticket.id, 'ticket'),
 };
 
 export function historyOf(conversationId: string): ListKind<HistoryItem> {
 	return {
-		read: (context) => (page, perPage) =>
-			velentsRequest<HistoryItem[]>(
-				context,
-				'support',
-				{
-					method: 'GET',
-					path: SUPPORT_PATHS.history(conversationId),
-					qs: { [PAGINATION.pageParam]: page, [PAGINATION.perPageParam]: perPage },
-					action: 'read conversation history',
-					resource: `conversation "${conversationId}"`,
-				},
-				POLL_TRANSPORT,
-			),
+		read: (context) =>
+			pageReader(context, {
+				method: 'GET',
+				path: SUPPORT_PATHS.history(conversationId),
+				action: 'read conversation history',
+				resource: `conversation "${conversationId}"`,
+			}),
 		place: (context, message) => placed(context, message, message.id, 'message'),
+	};
+}
+
+/** One page of a list per call; an answer that is not a list of objects is an error naming what came. */
+function pageReader<T>(context: IPollFunctions, request: VelentsRequest): PageReader<T> {
+	return async (page, perPage) => {
+		const response = await velentsRequest<unknown>(
+			context,
+			'support',
+			{ ...request, qs: { [PAGINATION.pageParam]: page, [PAGINATION.perPageParam]: perPage } },
+			POLL_TRANSPORT,
+		);
+		return { ...response, data: listOfRecords<T>(context, response.data, request, page) };
 	};
 }
 
@@ -101,13 +98,13 @@ export async function readStream<T>(
 }
 
 /**
- * A 429 (the token's budget is spent, perhaps by another workflow), a 5xx or a network error: the
- * poll ends without an error and without losing anything, and the next poll reads again.
+ * A 429 (the token's budget is spent, perhaps by another workflow) or a 5xx: the poll ends without
+ * an error and without losing anything, and the next poll reads again. Anything else, a network
+ * failure included, is the trigger's error, which n8n records; the cursor does not move either.
  */
 export function isTransient(error: unknown): boolean {
-	if (!(error instanceof NodeApiError)) return false;
-	const status = Number(error.httpCode);
-	return error.httpCode === undefined || error.httpCode === null || status === 429 || status >= 500;
+	const status = error instanceof NodeApiError ? Number(error.httpCode) : NaN;
+	return status === 429 || status >= 500;
 }
 
 function placed<T>(

@@ -20,6 +20,16 @@ export const requestSettings: INodeProperties = {
 			description:
 				'The longest the node waits for the token’s rate-limit window to reopen before it fails the item instead',
 		},
+		{
+			displayName: 'Timeout (Seconds)',
+			name: 'timeoutSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			// DEFAULT_TRANSPORT_OPTIONS.timeoutSeconds, written out: n8n's lint rules want a literal default.
+			default: 60,
+			description:
+				'The longest one request to Velents may take. A read that runs out is retried; a dispatch, batch, ticket or message that runs out is reported and never sent again, because Velents may have acted on it.',
+		},
 	],
 };
 
@@ -27,12 +37,13 @@ export function transportOptions(
 	context: IExecuteFunctions,
 	itemIndex: number,
 ): Partial<TransportOptions> {
-	const settings = context.getNodeParameter(
-		requestSettings.name,
-		itemIndex,
-		{},
-	) as Partial<TransportOptions>;
-	return settings.maxWaitSeconds === undefined ? {} : { maxWaitSeconds: settings.maxWaitSeconds };
+	const settings = context.getNodeParameter(requestSettings.name, itemIndex, {}) as Partial<
+		Pick<TransportOptions, 'maxWaitSeconds' | 'timeoutSeconds'>
+	>;
+	const options: Partial<TransportOptions> = {};
+	if (settings.maxWaitSeconds !== undefined) options.maxWaitSeconds = settings.maxWaitSeconds;
+	if (settings.timeoutSeconds !== undefined) options.timeoutSeconds = settings.timeoutSeconds;
+	return options;
 }
 
 /** Return All / Limit, as every n8n list operation offers them. */

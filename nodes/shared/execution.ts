@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { isRecord } from './validation';
+
 /** An operation that handles one input item and returns its record(s): JSON objects, from Velents or built by the operation. */
 export type ItemOperation = (
 	this: IExecuteFunctions,
@@ -42,12 +44,20 @@ export async function routeOperation(
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			const records = await operation.perItem.call(this, itemIndex);
-			for (const record of Array.isArray(records) ? records : [records]) {
+			const list = Array.isArray(records) ? records : [records];
+			// n8n's engine stalls on an item that is not an object: never hand one over.
+			if (!list.every(isRecord)) {
+				throw new NodeOperationError(this.getNode(), 'The answer cannot become an output item', {
+					description: 'Velents answered with something other than a JSON object.',
+					itemIndex,
+				});
+			}
+			for (const record of list) {
 				output.push({ json: record as IDataObject, pairedItem: { item: itemIndex } });
 			}
 		} catch (error) {
 			if (this.continueOnFail()) {
-				output.push(errorItem(errorMessage(error), itemIndex));
+				output.push(errorItem(error, itemIndex));
 				continue;
 			}
 			throw withItemIndex(this, error, itemIndex);
@@ -57,11 +67,17 @@ export async function routeOperation(
 }
 
 /**
- * An error item as n8n makes them under Continue On Fail: only `error` (the engine reduces an item
- * carrying an error to it anyway), paired with its input item, so that an error output recognises it.
+ * An error item as n8n makes them under Continue On Fail, paired with its input item: `error`, what
+ * failed, and for a failure at Velents `message`, what to do about it (such as "Velents may have
+ * acted on it already: check before running again"). Only these two keys, because n8n sends an item
+ * to the error output only when its json has `error` and at most `message` (1.x) or `details` (2.x).
  */
-export function errorItem(message: string, itemIndex: number): INodeExecutionData {
-	return { json: { error: message }, pairedItem: { item: itemIndex } };
+export function errorItem(error: unknown, itemIndex: number): INodeExecutionData {
+	const json: IDataObject = { error: errorMessage(error) };
+	if (error instanceof NodeApiError && typeof error.description === 'string' && error.description) {
+		json.message = error.description;
+	}
+	return { json, pairedItem: { item: itemIndex } };
 }
 
 export function errorMessage(error: unknown): string {

@@ -57,3 +57,10 @@ export function perItemReader(
 		return Object.fromEntries(reads.map(([key, read]) => [key, read(json)]));
 	};
 }
+
+/** Whether a raw parameter value holds an expression anywhere (a text starting with "="). */
+export function hasExpression(raw: unknown): boolean {
+	if (typeof raw === 'string') return raw.startsWith('=');
+	if (Array.isArray(raw)) return raw.some(hasExpression);
+	return isRecord(raw) && Object.values(raw).some(hasExpression);
+}

@@ -50,11 +50,40 @@ export function requireText(
 	parameter: string,
 	field: string,
 ): string {
-	const value = context.getNodeParameter(parameter, itemIndex, '') as unknown;
+	return requiredValue(
+		context,
+		itemIndex,
+		context.getNodeParameter(parameter, itemIndex, ''),
+		field,
+	);
+}
+
+/** A text or number value, trimmed; empty fails with the field named. */
+function requiredValue(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+	field: string,
+): string {
 	const text =
 		typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
 	if (!text) throw invalidField(context, itemIndex, field, 'is required and is empty');
 	return text;
+}
+
+/**
+ * A required id that goes into a request path. `.` and `..` would be read as path steps and reach
+ * another endpoint, so they are refused with the field named.
+ */
+export function requireId(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+	field: string,
+): string {
+	const id = requiredValue(context, itemIndex, value, field);
+	if (/^\.+$/.test(id)) throw invalidField(context, itemIndex, field, `"${id}" is not an ID`);
+	return id;
 }
 
 /** A phone parameter in E.164; other forms fail with the field named and the value shown. */

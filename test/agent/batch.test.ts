@@ -7,6 +7,7 @@ import { forwardedSecretHeaders } from '../../nodes/shared/webhookSecret';
 import { unprocessable, velentsLike } from './fixtures';
 import type {
 	HttpHandler,
+	MockResponse,
 	MockContextOptions,
 	ParameterValue,
 	RecordedRequest,
@@ -32,6 +33,8 @@ function batchParameters(
 ): Record<string, ParameterValue> {
 	return {
 		operation: 'batch',
+		// The check against the agent configuration is specified on its own, in variables.test.ts.
+		checkVariables: false,
 		channelId: 3,
 		phone: fromItem('phone'),
 		variablesInput: 'mapper',
@@ -58,7 +61,9 @@ async function runBatch(options: MockContextOptions = {}) {
 		parameters: batchParameters(options.parameters),
 	});
 	const [output] = await new VelentsAgent().execute.call(context);
-	const bodies = recorder.requests.map((request) => request.body as BatchBody);
+	const bodies = recorder.requests
+		.filter((request) => request.url === '/Integration/Agent/Batch')
+		.map((request) => request.body as BatchBody);
 	return { output, recorder, bodies };
 }
 
@@ -178,9 +183,19 @@ describe('Batch', () => {
 			expect(recorder.parameterReads.get('variables.value')).toBeUndefined();
 		});
 
-		test('with no variables listed, every field of the item is a variable', async () => {
-			const items = itemsOf(1, () => ({ phone: phoneOf(0), order_id: 'O-0' }));
+		test('only the fields named like a variable the agent declares are variables, not the item’s other fields', async () => {
+			const items = itemsOf(1, () => ({ phone: phoneOf(0), order_id: 'O-0', note: 'x' }));
 			const { bodies } = await runBatch({ items, parameters: autoMap([]) });
+			expect(bodies[0].rows[0].values).toEqual({ order_id: 'O-0' });
+		});
+
+		test('unchecked, with no configuration and no list in the mapper, every field is a variable', async () => {
+			const items = itemsOf(1, () => ({ phone: phoneOf(0), order_id: 'O-0' }));
+			const { bodies } = await runBatch({
+				items,
+				parameters: autoMap([]),
+				http: velentsLike({ configuration: async () => ({ statusCode: 401 }) }),
+			});
 			expect(bodies[0].rows[0].values).toEqual({ phone: phoneOf(0), order_id: 'O-0' });
 		});
 
@@ -352,13 +367,28 @@ describe('Batch', () => {
 	});
 
 	describe('a failing Batch call', () => {
-		/** Fails the `failing`-th Batch call with a 422. */
-		const failCall = (failing: number): HttpHandler => {
+		test('with Continue On Fail, every row of a call that may have been processed says which call it was and to check before running again', async () => {
+			const { output } = await runBatch({
+				items: customers(4),
+				continueOnFail: true,
+				parameters: { rowsPerCall: 2 },
+				http: failCall(1, { statusCode: 500 }),
+			});
+			for (const item of output.slice(0, 2)) {
+				expect(Object.keys(item.json)).toEqual(['error', 'message']);
+				expect(item.json.error).toContain('dispatch batch call 1 of 2 (2 rows)');
+				expect(item.json.message).toContain('Velents may have acted on it already');
+			}
+			expect(outcomes(output)).toEqual(['error', 'error', 'sent', 'sent']);
+		});
+
+		/** Fails the `failing`-th Batch call with a 422, or the given answer. */
+		const failCall = (failing: number, answer: MockResponse = unprocessable()): HttpHandler => {
 			let call = 0;
 			const velents = velentsLike();
 			return (request: RecordedRequest) =>
 				request.url === '/Integration/Agent/Batch' && ++call === failing
-					? unprocessable()
+					? answer
 					: velents(request);
 		};
 
@@ -375,6 +405,7 @@ describe('Batch', () => {
 				json: {
 					error:
 						'Velents rejected the data to dispatch batch call 2 of 3 (2 rows) (422): rows: The rows field is invalid.',
+					message: 'Velents says: "The given data was invalid."',
 				},
 				pairedItem: { item: 2 },
 			});

@@ -60,6 +60,7 @@ describe('Velents Agent description', () => {
 			'phone',
 			'variablesInput',
 			'variables',
+			'checkVariables',
 			'webhook',
 			'requestSettings',
 		]);
@@ -71,6 +72,7 @@ describe('Velents Agent description', () => {
 			'phone',
 			'variablesInput',
 			'variables',
+			'checkVariables',
 			'batchName',
 			'rowsPerCall',
 			'webhook',

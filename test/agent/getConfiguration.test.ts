@@ -41,7 +41,11 @@ describe('Get Configuration', () => {
 		const [output] = await new VelentsAgent().execute.call(context);
 		expect(output).toEqual([
 			{
-				json: { error: 'Velents rejected the token of the "Velents Agent API" credential (401)' },
+				json: {
+					error: 'Velents rejected the token of the "Velents Agent API" credential (401)',
+					message:
+						'Check the Agent Token: it comes from the Agent.sa dashboard, one per agent, and the Base URL.',
+				},
 				pairedItem: { item: 0 },
 			},
 		]);

@@ -1,5 +1,3 @@
-import { NodeOperationError } from 'n8n-workflow';
-
 import { getChannels } from '../../nodes/VelentsAgent/methods/loadOptions';
 import { getVariables } from '../../nodes/VelentsAgent/methods/resourceMapping';
 import { configuration, velentsLike } from './fixtures';
@@ -108,19 +106,20 @@ describe('Variables resource mapper', () => {
 		]);
 	});
 
-	test('no variables: no fields, and a notice pointing to JSON', async () => {
+	test('no variables: no fields, and a notice pointing to the JSON format', async () => {
 		const { context } = answering({ body: { data: { ...configuration, values: [] } } });
 		const result = await getVariables.call(context);
 		expect(result.fields).toEqual([]);
-		expect(result.emptyFieldsNotice).toMatch(/Variables Input to JSON/);
+		expect(result.emptyFieldsNotice).toMatch(/"Give Variables As" to One JSON Object/);
 	});
 
-	test('a configuration that cannot be read is an error naming why', async () => {
+	test('a configuration that cannot be read shows the package’s own reason in the panel, and how to refresh', async () => {
 		const { context } = answering({ statusCode: 401, body: { message: 'Unauthenticated.' } });
-		const error = await getVariables.call(context).catch((caught: unknown) => caught);
-		expect(error).toBeInstanceOf(NodeOperationError);
-		expect((error as Error).message).toBe(
+		const result = await getVariables.call(context);
+		expect(result.fields).toEqual([]);
+		expect(result.emptyFieldsNotice).toContain(
 			'Could not read the agent\'s variables: Velents rejected the token of the "Velents Agent API" credential (401)',
 		);
+		expect(result.emptyFieldsNotice).toContain('click Retry');
 	});
 });

@@ -18,16 +18,10 @@ import { transportOptions } from '../../shared/descriptions';
 import { errorItem, errorMessage, withItemIndex } from '../../shared/execution';
 import type { TransportOptions } from '../../shared/transport';
 import { velentsRequest } from '../../shared/transport';
-import { perItemReader } from '../../shared/itemParameters';
-import { isRecord, requirePhone } from '../../shared/validation';
-import {
-	conversationProperties,
-	readChannel,
-	readValues,
-	readVariablesSource,
-	readWebhook,
-	webhookProperty,
-} from './common';
+import { hasExpression, perItemReader } from '../../shared/itemParameters';
+import { invalidField, isRecord, requirePhone } from '../../shared/validation';
+import { conversationProperties, readChannel, readWebhook, webhookProperty } from './common';
+import { MAX_UNCHECKED_VARIABLES, readValues, readVariablesSource } from './variables';
 
 const { defaultRowsPerCall: DEFAULT_ROWS_PER_CALL, maxRowsPerCall: MAX_ROWS_PER_CALL } =
 	BATCH_LIMITS;
@@ -115,14 +109,14 @@ export async function execute(
 	} catch (error) {
 		const failure = withItemIndex(this, error, 0);
 		if (!continueOnFail) throw failure;
-		return items.map((_, itemIndex) => errorItem(failure.message, itemIndex));
+		return items.map((_, itemIndex) => errorItem(failure, itemIndex));
 	}
 
-	const { rows, bad } = readRows(this, items.length);
+	const { rows, bad } = await readRows(this, items.length);
 	if (bad.length && !continueOnFail) throw badRowsError(this, bad, items.length);
 
 	const output: INodeExecutionData[] = new Array<INodeExecutionData>(items.length);
-	for (const { itemIndex, error } of bad) output[itemIndex] = errorItem(error.message, itemIndex);
+	for (const { itemIndex, error } of bad) output[itemIndex] = errorItem(error, itemIndex);
 
 	alignValues(rows);
 	const calls = Math.ceil(rows.length / settings.rowsPerCall);
@@ -155,9 +149,9 @@ export async function execute(
 			batch = isRecord(response.data) ? response.data : {};
 		} catch (error) {
 			if (!continueOnFail) throw callError(this, error, call, calls, callRows[0].itemIndex, sent);
-			// The message names the call ("dispatch batch call 2 of 5 (500 rows)").
-			const message = errorMessage(error);
-			for (const { itemIndex } of callRows) output[itemIndex] = errorItem(message, itemIndex);
+			// The message names the call ("dispatch batch call 2 of 5 (500 rows)"), the description
+			// whether Velents may have acted on it: every row of the call keeps both.
+			for (const { itemIndex } of callRows) output[itemIndex] = errorItem(error, itemIndex);
 			continue;
 		}
 
@@ -189,7 +183,29 @@ export async function execute(
 
 // ---------------------------------------------------------------- reading the run
 
+/** The settings every call of the run shares, with the names the panel shows them by. */
+const RUN_SETTINGS: Record<string, string> = {
+	channelId: 'Channel',
+	batchName: 'Batch Name',
+	rowsPerCall: 'Rows Per Call',
+	webhook: 'Webhook',
+	requestSettings: 'Request Settings',
+};
+
 async function readRunSettings(context: IExecuteFunctions): Promise<RunSettings> {
+	for (const [parameter, setting] of Object.entries(RUN_SETTINGS)) {
+		const differing = firstItemDiffering(context, parameter);
+		if (differing !== undefined) {
+			throw new NodeOperationError(
+				context.getNode(),
+				`${setting} must be the same for the whole batch, but item ${differing} gives another value than item 0`,
+				{
+					itemIndex: differing,
+					description: `One Batch run sends every row with the same ${setting}. Use an expression that gives every item the same value, or split the items (for example with a Switch node) into one Batch node per ${setting}.`,
+				},
+			);
+		}
+	}
 	const rowsPerCall = Number(context.getNodeParameter('rowsPerCall', 0, DEFAULT_ROWS_PER_CALL));
 	if (!Number.isInteger(rowsPerCall) || rowsPerCall < 1 || rowsPerCall > MAX_ROWS_PER_CALL) {
 		throw new NodeOperationError(
@@ -213,24 +229,66 @@ export function defaultBatchName(context: IExecuteFunctions): string {
 	return `n8n ${workflowName} ${new Date().toISOString()}`;
 }
 
+/**
+ * The first item whose value of a run-wide setting differs from item 0's, if any. Only a setting
+ * holding an expression can differ, so only those are evaluated per item.
+ */
+function firstItemDiffering(context: IExecuteFunctions, parameter: string): number | undefined {
+	if (!hasExpression(context.getNode().parameters[parameter])) return undefined;
+	const items = context.getInputData().length;
+	const first = JSON.stringify(context.getNodeParameter(parameter, 0, null));
+	for (let itemIndex = 1; itemIndex < items; itemIndex++) {
+		if (JSON.stringify(context.getNodeParameter(parameter, itemIndex, null)) !== first)
+			return itemIndex;
+	}
+	return undefined;
+}
+
 /** Phone and variables of every item, read item by item (they are usually expressions over the item). */
-function readRows(context: IExecuteFunctions, count: number): { rows: Row[]; bad: BadRow[] } {
-	const source = readVariablesSource(context);
+async function readRows(
+	context: IExecuteFunctions,
+	count: number,
+): Promise<{ rows: Row[]; bad: BadRow[] }> {
+	const source = await readVariablesSource(context);
 	const phoneOf = perItemReader(context, 'phone', '');
+	// Unchecked names are capped: every row carries every name of the run, as a CSV column.
+	const names = new Set<string>();
 	const rows: Row[] = [];
 	const bad: BadRow[] = [];
 	for (let itemIndex = 0; itemIndex < count; itemIndex++) {
 		try {
-			rows.push({
-				itemIndex,
-				phone: requirePhone(context, itemIndex, phoneOf(itemIndex), 'Phone'),
-				values: readValues(context, itemIndex, source),
-			});
+			const phone = requirePhone(context, itemIndex, phoneOf(itemIndex), 'Phone');
+			const values = readValues(context, itemIndex, source);
+			if (!source.check) admitNames(context, itemIndex, values, names);
+			rows.push({ itemIndex, phone, values });
 		} catch (error) {
 			bad.push({ itemIndex, error: withItemIndex(context, error, itemIndex) });
 		}
 	}
 	return { rows, bad };
+}
+
+function admitNames(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	values: AgentValues,
+	names: Set<string>,
+): void {
+	const added = Object.keys(values).filter((name) => !names.has(name));
+	if (names.size + added.length > MAX_UNCHECKED_VARIABLES) {
+		throw invalidField(
+			context,
+			itemIndex,
+			'Variables',
+			`brings the batch past ${MAX_UNCHECKED_VARIABLES} distinct variable names (with ${quoteNames(added)}): a batch sends every name as a column of every row`,
+		);
+	}
+	for (const name of added) names.add(name);
+}
+
+function quoteNames(names: string[]): string {
+	const shown = names.slice(0, 3).map((name) => `"${name}"`);
+	return names.length > 3 ? `${shown.join(', ')}, …` : shown.join(', ');
 }
 
 /**

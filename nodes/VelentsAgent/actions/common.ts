@@ -1,19 +1,16 @@
 /**
- * What Dispatch and Batch share: the channel, the customer's phone, the agent's variables and the
- * webhook, as parameters and as the request fields built from them.
+ * What Dispatch and Batch share: the channel, the customer's phone, the agent's variables (see
+ * `./variables`) and the webhook, as parameters and as the request fields built from them.
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { AgentValues, WebhookOptions } from '../../shared/contract/schemas';
+import type { WebhookOptions } from '../../shared/contract/schemas';
 import { forwardedSecretHeaders } from '../../shared/webhookSecret';
-import { perItemReader } from '../../shared/itemParameters';
 import { invalidField, parseJsonObject } from '../../shared/validation';
 import { CREDENTIAL_TYPES } from '../../shared/transport';
+import { variablesProperties } from './variables';
 
 export type ConversationOperation = 'dispatch' | 'batch';
-
-export const VARIABLES_INPUT = { mapper: 'mapper', json: 'json' } as const;
-export type VariablesInput = (typeof VARIABLES_INPUT)[keyof typeof VARIABLES_INPUT];
 
 /** The parameters both operations show: channel, phone, variables. */
 export function conversationProperties(operation: ConversationOperation): INodeProperties[] {
@@ -43,58 +40,7 @@ export function conversationProperties(operation: ConversationOperation): INodeP
 				: "The customer's phone in international form, such as +201145803442; spaces, dashes, brackets and a leading 00 are accepted",
 			displayOptions: { show },
 		},
-		{
-			displayName: 'Variables Input',
-			name: 'variablesInput',
-			type: 'options',
-			noDataExpression: true,
-			default: 'mapper',
-			description:
-				"How to give the agent's variables (such as company_name, order_id), which it uses in the conversation",
-			options: [
-				{
-					name: 'JSON',
-					value: VARIABLES_INPUT.json,
-					description:
-						'One JSON object, such as {"order_id": "1212"}; best for expressions and AI tools',
-				},
-				{
-					name: 'Map Each Variable',
-					value: VARIABLES_INPUT.mapper,
-					description: 'One field per variable of the agent, as its configuration lists them',
-				},
-			],
-			displayOptions: { show },
-		},
-		{
-			displayName: 'Variables',
-			name: 'variables',
-			type: 'resourceMapper',
-			noDataExpression: true,
-			default: { mappingMode: 'defineBelow', value: null },
-			required: true,
-			typeOptions: {
-				resourceMapper: {
-					resourceMapperMethod: 'getVariables',
-					mode: 'add',
-					fieldWords: { singular: 'variable', plural: 'variables' },
-					addAllFields: true,
-					multiKeyMatch: false,
-					supportAutoMap: true,
-				},
-			},
-			displayOptions: { show: { ...show, variablesInput: [VARIABLES_INPUT.mapper] } },
-		},
-		{
-			displayName: 'Variables (JSON)',
-			name: 'variablesJson',
-			type: 'json',
-			default: '{}',
-			description: batch
-				? 'The row\'s variables as one object of texts or numbers, such as {"company_name": "acme", "order_id": "1212"}. Every row is sent with the same variables in the same order: one missing from a row is sent as an empty text.'
-				: 'The variables as one object of texts or numbers, such as {"company_name": "acme", "order_id": "1212"}',
-			displayOptions: { show: { ...show, variablesInput: [VARIABLES_INPUT.json] } },
-		},
+		...variablesProperties([operation], batch),
 	];
 }
 
@@ -173,100 +119,6 @@ export function readChannel(context: IExecuteFunctions, itemIndex: number): numb
 		);
 	}
 	return id;
-}
-
-/** The variables input chosen for the node (not an expression, so the same for every item). */
-function readVariablesInput(context: IExecuteFunctions): VariablesInput {
-	return context.getNodeParameter('variablesInput', 0, VARIABLES_INPUT.mapper) ===
-		VARIABLES_INPUT.json
-		? VARIABLES_INPUT.json
-		: VARIABLES_INPUT.mapper;
-}
-
-/** How the variables mapper is set: once per run (its mode is not an expression). */
-export interface VariablesSource {
-	input: VariablesInput;
-	/** "Map Automatically": each variable from the input item's field of the same name. */
-	autoMap: boolean;
-	/** The agent's variables the mapper knows (its schema), for "Map Automatically". */
-	names: string[];
-	/** The mapped values of an item ("Map Each Variable"). */
-	mappedValuesOf: (itemIndex: number) => unknown;
-}
-
-interface MapperSchemaField {
-	id: string;
-	removed?: boolean;
-}
-
-export function readVariablesSource(context: IExecuteFunctions): VariablesSource {
-	const input = readVariablesInput(context);
-	const mappedValuesOf = perItemReader(context, 'variables.value', {});
-	if (input === VARIABLES_INPUT.json) return { input, autoMap: false, names: [], mappedValuesOf };
-	const mode = context.getNodeParameter('variables.mappingMode', 0, 'defineBelow');
-	const schema = context.getNodeParameter('variables.schema', 0, []) as MapperSchemaField[];
-	return {
-		input,
-		autoMap: mode === 'autoMapInputData',
-		names: (Array.isArray(schema) ? schema : [])
-			.filter((field) => !field.removed)
-			.map((field) => field.id),
-		mappedValuesOf,
-	};
-}
-
-/**
- * The agent's variables for one item. Values are texts, numbers or booleans (Velents puts them in
- * CSV cells); an empty or null value is sent as an empty text; an object or a list is refused.
- * "Map Automatically" reads the item's fields named as the agent's variables (all its fields when
- * the mapper lists none), with no expression to evaluate.
- */
-export function readValues(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	source: VariablesSource,
-): AgentValues {
-	const field = source.input === VARIABLES_INPUT.json ? 'Variables (JSON)' : 'Variables';
-	const raw = source.autoMap
-		? pickFields(context.getInputData()[itemIndex]?.json ?? {}, source.names)
-		: source.input === VARIABLES_INPUT.json
-			? parseJsonObject(
-					context,
-					itemIndex,
-					context.getNodeParameter('variablesJson', itemIndex, '{}'),
-					field,
-				)
-			: (source.mappedValuesOf(itemIndex) as Record<string, unknown> | null);
-	if (!raw) return {};
-	const entries: Array<[string, AgentValues[string]]> = [];
-	for (const key of Object.keys(raw)) {
-		const value = raw[key];
-		if (value === null || value === undefined) {
-			entries.push([key, '']);
-		} else if (
-			typeof value === 'string' ||
-			typeof value === 'number' ||
-			typeof value === 'boolean'
-		) {
-			entries.push([key, value]);
-		} else {
-			throw invalidField(
-				context,
-				itemIndex,
-				field,
-				`has an object or a list in "${key}": each variable must be a text, a number or a boolean`,
-			);
-		}
-	}
-	// fromEntries keeps any name as a variable of its own, even "__proto__".
-	return Object.fromEntries(entries);
-}
-
-function pickFields(json: IDataObject, names: string[]): Record<string, unknown> {
-	if (!names.length) return json;
-	const picked: Record<string, unknown> = {};
-	for (const name of names) if (Object.hasOwn(json, name)) picked[name] = json[name];
-	return picked;
 }
 
 interface WebhookParameter {

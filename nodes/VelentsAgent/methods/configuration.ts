@@ -3,7 +3,7 @@ import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 import { AGENT_PATHS } from '../../shared/contract';
 import type { AgentConfiguration } from '../../shared/contract/schemas';
 import type { TransportOptions } from '../../shared/transport';
-import { velentsRequest } from '../../shared/transport';
+import { expectRecord, velentsRequest, type VelentsRequest } from '../../shared/transport';
 
 /** The agent's configuration (`GET /Integration/Agent`): channels, variables, extraction fields. */
 export async function readConfiguration(
@@ -11,16 +11,12 @@ export async function readConfiguration(
 	itemIndex?: number,
 	options: Partial<TransportOptions> = {},
 ): Promise<AgentConfiguration> {
-	const { data } = await velentsRequest<AgentConfiguration>(
-		context,
-		'agent',
-		{
-			method: 'GET',
-			path: AGENT_PATHS.configuration,
-			action: 'read the agent configuration',
-			itemIndex,
-		},
-		options,
-	);
-	return data;
+	const request: VelentsRequest = {
+		method: 'GET',
+		path: AGENT_PATHS.configuration,
+		action: 'read the agent configuration',
+		itemIndex,
+	};
+	const { data } = await velentsRequest(context, 'agent', request, options);
+	return expectRecord<AgentConfiguration>(context, request, data);
 }

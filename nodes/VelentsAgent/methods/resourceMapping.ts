@@ -1,35 +1,26 @@
-import type {
-	ILoadOptionsFunctions,
-	ResourceMapperField,
-	ResourceMapperFields,
-} from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { ILoadOptionsFunctions, ResourceMapperFields } from 'n8n-workflow';
 
 import { errorMessage } from '../../shared/execution';
+import { declaredVariables } from '../actions/variables';
 import { readConfiguration } from './configuration';
 
-/** The agent's variables (the configuration's `values` list), one text field each. */
+/**
+ * The agent's variables (the configuration's `values` list), one text field each. A failure is
+ * shown in the panel as the mapper's notice: a method that throws makes n8n show only its generic
+ * "No variables found … Retry", and the reason stays in n8n's log.
+ */
 export async function getVariables(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
-	let names: unknown;
+	let names: string[];
 	try {
-		({ values: names } = await readConfiguration(this));
+		names = declaredVariables((await readConfiguration(this)).values);
 	} catch (error) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`Could not read the agent's variables: ${errorMessage(error)}`,
-			{
-				description:
-					'Check the credential, or set Variables Input to JSON and give the variables as an object.',
-			},
-		);
+		return {
+			fields: [],
+			emptyFieldsNotice: `Could not read the agent's variables: ${errorMessage(error)}. Fix the credential, then click Retry above (the list is not reloaded by itself), or set "Give Variables As" to One JSON Object.`,
+		};
 	}
-	const seen = new Set<string>();
-	const fields: ResourceMapperField[] = [];
-	for (const name of Array.isArray(names) ? names : []) {
-		const id = typeof name === 'string' ? name.trim() : '';
-		if (!id || seen.has(id)) continue;
-		seen.add(id);
-		fields.push({
+	return {
+		fields: names.map((id) => ({
 			id,
 			displayName: id,
 			required: false,
@@ -37,11 +28,8 @@ export async function getVariables(this: ILoadOptionsFunctions): Promise<Resourc
 			canBeUsedToMatch: false,
 			display: true,
 			type: 'string',
-		});
-	}
-	return {
-		fields,
+		})),
 		emptyFieldsNotice:
-			'The agent configuration lists no variables. If the agent has some, set Variables Input to JSON and give them as an object.',
+			'The agent configuration lists no variables. If the agent has some, set "Give Variables As" to One JSON Object and give them there.',
 	};
 }

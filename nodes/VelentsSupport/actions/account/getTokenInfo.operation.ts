@@ -3,16 +3,22 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { SUPPORT_PATHS } from '../../../shared/contract';
 import type { TokenInfo } from '../../../shared/contract/schemas';
 import { transportOptions } from '../../../shared/descriptions';
-import { velentsRequest } from '../../../shared/transport';
+import { expectRecord, velentsRequest, type VelentsRequest } from '../../../shared/transport';
 
 export const description: INodeProperties[] = [];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<object> {
-	const { data } = await velentsRequest<TokenInfo>(
+	const request: VelentsRequest = {
+		method: 'GET',
+		path: SUPPORT_PATHS.me,
+		action: 'read the token information',
+		itemIndex,
+	};
+	const { data } = await velentsRequest(
 		this,
 		'support',
-		{ method: 'GET', path: SUPPORT_PATHS.me, action: 'read the token information', itemIndex },
+		request,
 		transportOptions(this, itemIndex),
 	);
-	return data;
+	return expectRecord<TokenInfo>(this, request, data);
 }

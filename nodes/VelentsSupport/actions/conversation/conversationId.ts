@@ -1,4 +1,6 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { requireId } from '../../../shared/validation';
 
 export function conversationIdProperty(show: Record<string, string[]>): INodeProperties {
 	return {
@@ -11,4 +13,14 @@ export function conversationIdProperty(show: Record<string, string[]>): INodePro
 		description: 'The conversation_id of a ticket, as Create Ticket or Get Ticket return it',
 		displayOptions: { show },
 	};
+}
+
+/** The item's Conversation ID, checked before it goes into a request path. */
+export function requireConversationId(context: IExecuteFunctions, itemIndex: number): string {
+	return requireId(
+		context,
+		itemIndex,
+		context.getNodeParameter('conversationId', itemIndex, ''),
+		'Conversation ID',
+	);
 }

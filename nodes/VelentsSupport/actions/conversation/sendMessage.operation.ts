@@ -1,11 +1,10 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { SUPPORT_PATHS } from '../../../shared/contract';
-import type { HistoryItem } from '../../../shared/contract/schemas';
 import { transportOptions } from '../../../shared/descriptions';
-import { velentsRequest } from '../../../shared/transport';
+import { createdRecord, velentsRequest, type VelentsRequest } from '../../../shared/transport';
 import { requireText } from '../../../shared/validation';
-import { conversationIdProperty } from './conversationId';
+import { conversationIdProperty, requireConversationId } from './conversationId';
 
 const show = { resource: ['conversation'], operation: ['sendMessage'] };
 
@@ -24,20 +23,21 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<object> {
-	const conversationId = requireText(this, itemIndex, 'conversationId', 'Conversation ID');
+	const conversationId = requireConversationId(this, itemIndex);
 	const message = requireText(this, itemIndex, 'message', 'Message');
-	const { data } = await velentsRequest<HistoryItem>(
+	const request: VelentsRequest = {
+		method: 'POST',
+		path: SUPPORT_PATHS.sendMessage(conversationId),
+		body: { message },
+		action: 'send messages into a conversation',
+		resource: `conversation "${conversationId}"`,
+		itemIndex,
+	};
+	const response = await velentsRequest(
 		this,
 		'support',
-		{
-			method: 'POST',
-			path: SUPPORT_PATHS.sendMessage(conversationId),
-			body: { message },
-			action: 'send messages into a conversation',
-			resource: `conversation "${conversationId}"`,
-			itemIndex,
-		},
+		request,
 		transportOptions(this, itemIndex),
 	);
-	return { conversation_id: conversationId, ...data };
+	return { conversation_id: conversationId, ...createdRecord(response, request) };
 }

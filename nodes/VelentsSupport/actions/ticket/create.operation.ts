@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { SUPPORT_PATHS, TICKET_PRIORITIES } from '../../../shared/contract';
 import type { CreateTicketRequest, Customer, Ticket } from '../../../shared/contract/schemas';
 import { transportOptions } from '../../../shared/descriptions';
-import { velentsRequest } from '../../../shared/transport';
+import { createdRecord, velentsRequest, type VelentsRequest } from '../../../shared/transport';
 import {
 	invalidField,
 	isEmail,
@@ -121,15 +121,26 @@ interface AdditionalFields {
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<object> {
-	const body = ticketBody(this, itemIndex);
-	const { data } = await velentsRequest<Ticket>(
+	const request: VelentsRequest = {
+		method: 'POST',
+		path: SUPPORT_PATHS.tickets,
+		body: ticketBody(this, itemIndex),
+		action: 'create a ticket',
+		itemIndex,
+	};
+	const response = await velentsRequest(
 		this,
 		'support',
-		{ method: 'POST', path: SUPPORT_PATHS.tickets, body, action: 'create a ticket', itemIndex },
+		request,
 		transportOptions(this, itemIndex),
 	);
+	const ticket: Partial<Ticket> = createdRecord(response, request);
 	// The ids the next nodes need come first, so that they are easy to pick in an expression.
-	return Object.assign({ public_id: data.public_id, conversation_id: data.conversation_id }, data);
+	return {
+		public_id: ticket.public_id ?? null,
+		conversation_id: ticket.conversation_id ?? null,
+		...ticket,
+	};
 }
 
 /** The create-ticket body, checked field by field before anything is sent. */

@@ -3,8 +3,8 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { SUPPORT_PATHS } from '../../../shared/contract';
 import type { Ticket } from '../../../shared/contract/schemas';
 import { transportOptions } from '../../../shared/descriptions';
-import { velentsRequest } from '../../../shared/transport';
-import { invalidField } from '../../../shared/validation';
+import { expectRecord, velentsRequest, type VelentsRequest } from '../../../shared/transport';
+import { requireId } from '../../../shared/validation';
 
 export const description: INodeProperties[] = [
 	{
@@ -34,21 +34,24 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<object> {
-	const publicId = String(
-		this.getNodeParameter('ticketId', itemIndex, '', { extractValue: true }) ?? '',
-	).trim();
-	if (!publicId) throw invalidField(this, itemIndex, 'Ticket', 'is required and is empty');
-	const { data } = await velentsRequest<Ticket>(
+	const publicId = requireId(
+		this,
+		itemIndex,
+		this.getNodeParameter('ticketId', itemIndex, '', { extractValue: true }),
+		'Ticket',
+	);
+	const request: VelentsRequest = {
+		method: 'GET',
+		path: SUPPORT_PATHS.ticket(publicId),
+		action: 'read tickets',
+		resource: `ticket "${publicId}"`,
+		itemIndex,
+	};
+	const { data } = await velentsRequest(
 		this,
 		'support',
-		{
-			method: 'GET',
-			path: SUPPORT_PATHS.ticket(publicId),
-			action: 'read tickets',
-			resource: `ticket "${publicId}"`,
-			itemIndex,
-		},
+		request,
 		transportOptions(this, itemIndex),
 	);
-	return data;
+	return expectRecord<Ticket>(this, request, data);
 }
