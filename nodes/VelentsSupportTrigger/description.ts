@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { HISTORY_ROLES } from '../shared/contract';
+import { enumOptions } from '../shared/descriptions';
 
 /** Requests per poll: a third of the 30 a minute Velents documents, so polling every minute leaves two thirds to the token's other users. */
 const DEFAULT_REQUESTS_PER_POLL = 10;
@@ -84,10 +85,7 @@ export const properties: INodeProperties[] = [
 		required: true,
 		description: 'Whose messages start the workflow: Agent for the replies of the agent or a human',
 		displayOptions: newMessage,
-		options: HISTORY_ROLES.map((role) => ({
-			name: role.charAt(0).toUpperCase() + role.slice(1),
-			value: role,
-		})),
+		options: enumOptions(HISTORY_ROLES),
 	},
 	{
 		displayName: 'Requests Per Poll',

@@ -11,16 +11,16 @@
  * Left out: the cron schedule (tests call `poll()` themselves) and n8n's decision of when to save
  * static data (on an emit, and at activation): the copy `restart()` takes is always the latest.
  */
-import { randomUUID } from 'node:crypto';
-
 import { PollContext, TriggersAndPollers } from 'n8n-core';
 import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
-import { UserError, Workflow } from 'n8n-workflow';
+import type { Workflow } from 'n8n-workflow';
+import { UserError } from 'n8n-workflow';
 
 import { createAdditionalData } from './additional-data';
 import type { CredentialsByType } from './credentials-helper';
 import { HarnessCredentialsHelper } from './credentials-helper';
 import { NodePackage } from './node-package';
+import { activeWorkflow } from './run-workflow';
 import type { WorkflowJson } from './run-workflow';
 
 export interface PollerOptions {
@@ -45,17 +45,7 @@ export interface Poller {
 
 export async function startPoller(options: PollerOptions): Promise<Poller> {
 	const nodePackage = await NodePackage.load(options.nodePackageDir);
-	const json = structuredClone(options.workflow);
-	const workflow = new Workflow({
-		id: `poll-workflow-${randomUUID()}`,
-		name: json.name ?? 'Harness poll workflow',
-		nodes: json.nodes,
-		connections: json.connections,
-		active: true,
-		nodeTypes: nodePackage,
-		staticData: structuredClone(options.staticData ?? {}),
-		settings: json.settings ?? { executionOrder: 'v1' },
-	});
+	const workflow = activeWorkflow(options.workflow, nodePackage, 'poll', options.staticData);
 	const node = findPollNode(workflow, options.pollNode);
 	const additionalData = createAdditionalData(
 		new HarnessCredentialsHelper(nodePackage, { ...options.credentials }),
