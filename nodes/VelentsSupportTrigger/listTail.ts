@@ -72,5 +72,6 @@ export async function readTail<T>(
 	while (low > 1 && !reachesBack(records()) && (await read(low - 1))) low--;
 	let high = Math.max(...pages.keys());
 	while (high < lastPage && (await read(high + 1))) high++;
-	return { records: records(), page: high };
+	// A list that shrank (records deleted) ends before the page remembered: next time, start at its end.
+	return { records: records(), page: Math.min(high, lastPage) };
 }

@@ -38,7 +38,9 @@ export async function poll(this: IPollFunctions): Promise<INodeExecutionData[][]
 	const manual = this.getMode() === 'manual';
 	const stored = this.getWorkflowStaticData('node') as IDataObject & TriggerState;
 	// The test fetch must not move the cursor of the active workflow: it works on a copy.
-	const state: TriggerState = manual ? structuredClone({ ...stored }) : stored;
+	const state: TriggerState = manual
+		? (JSON.parse(JSON.stringify(stored)) as TriggerState)
+		: stored;
 	// API timestamps have whole seconds: the start is rounded down, so a record created in the
 	// second the trigger started is emitted rather than missed.
 	state.startedAt ??= Math.floor(Date.now() / 1000) * 1000;

@@ -62,4 +62,12 @@ describe('reading the newest end of an oldest-first list within a budget', () =>
 		expect(budget.left).toBe(0);
 		expect(await readTail(read, 5, budget, always)).toEqual({ records: [], page: undefined });
 	});
+
+	it('a list that shrank below the page remembered: reads back to its end, and remembers that', async () => {
+		const { read, asked } = list(150);
+		const tail = await readTail(read, 4, new RequestBudget(10), (records) => records.length > 0);
+		expect(asked).toEqual([4, 3, 2]);
+		expect(tail.page).toBe(2);
+		expect(tail.records[0]).toBe(101);
+	});
 });
