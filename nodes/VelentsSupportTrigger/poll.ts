@@ -15,14 +15,14 @@ import { readTail, RequestBudget } from './listTail';
 import { chronological, messageItem, ticketItem } from './output';
 import type { WatchedConversation } from './selection';
 import { hasRole, parseConversationIds, recentTicketConversations, rotation } from './selection';
-import type { StreamState } from './streams';
+import type { StreamStart, StreamState } from './streams';
 import { historyOf, isTransient, readStream, TICKETS } from './streams';
 
 /** The node's static data. */
 export interface TriggerState {
 	/** When the trigger first polled (epoch ms): nothing created before is emitted. */
 	startedAt?: number;
-	/** Polls so far, to take turns through the watched conversations. */
+	/** Polls so far: none yet means this is the first (the baseline); turns through the conversations. */
 	polls?: number;
 	/** New Ticket: the tenant's tickets. */
 	tickets?: StreamState;
@@ -41,8 +41,8 @@ export async function poll(this: IPollFunctions): Promise<INodeExecutionData[][]
 	const state: TriggerState = manual
 		? (JSON.parse(JSON.stringify(stored)) as TriggerState)
 		: stored;
-	// API timestamps have whole seconds: the start is rounded down, so a record created in the
-	// second the trigger started is emitted rather than missed.
+	// API timestamps have whole seconds: the start is rounded down, so that a record created in the
+	// second the trigger started, after its first poll, is emitted rather than missed.
 	state.startedAt ??= Math.floor(Date.now() / 1000) * 1000;
 	const budget = new RequestBudget(this.getNodeParameter('requestsPerPoll', 10) as number);
 	const event = this.getNodeParameter('event') as string;
@@ -63,7 +63,7 @@ async function pollTickets(
 	manual: boolean,
 ): Promise<Emitted> {
 	const read = await untilTransient(context, () =>
-		readStream(context, TICKETS, manual ? undefined : state.tickets, startedAt(state), budget),
+		readStream(context, TICKETS, manual ? undefined : state.tickets, streamStart(state), budget),
 	);
 	if (!read) return [];
 	if (manual) return newest(read.records).map(asItem(ticketItem));
@@ -101,7 +101,7 @@ async function pollMessages(
 				context,
 				historyOf(conversationId),
 				manual ? undefined : known[conversationId],
-				startedAt(state),
+				streamStart(state),
 				budget,
 			),
 		);
@@ -170,8 +170,8 @@ async function untilTransient<T>(
 	}
 }
 
-function startedAt(state: TriggerState): number {
-	return state.startedAt ?? 0;
+function streamStart(state: TriggerState): StreamStart {
+	return { since: state.startedAt ?? 0, baseline: state.polls === undefined };
 }
 
 function newest<T>(entries: Array<Placed<T>>): Array<Placed<T>> {

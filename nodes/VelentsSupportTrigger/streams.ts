@@ -76,25 +76,34 @@ function pageReader<T>(context: IPollFunctions, request: VelentsRequest): PageRe
 	};
 }
 
-/**
- * Reads a list's new records. A list read for the first time starts its cursor at `since`. Returns
- * undefined when the budget allowed no request.
- */
+/** How a list read for the first time starts. */
+export interface StreamStart {
+	/** Records created before this moment are old. */
+	since: number;
+	/**
+	 * In the trigger's first poll, everything the read finds existed before the trigger started,
+	 * even a record of the very second it started (timestamps have whole seconds): none is new.
+	 */
+	baseline: boolean;
+}
+
+/** Reads a list's new records. Returns undefined when the budget allowed no request. */
 export async function readStream<T>(
 	context: IPollFunctions,
 	kind: ListKind<T>,
 	previous: StreamState | undefined,
-	since: number,
+	start: StreamStart,
 	budget: RequestBudget,
 ): Promise<StreamRead<T> | undefined> {
-	const cursor = previous?.cursor ?? startCursor(since);
+	const cursor = previous?.cursor ?? startCursor(start.since);
 	const tail = await readTail(kind.read(context), previous?.page, budget, (records) =>
 		records.some((record) => isKnown(cursor, kind.place(context, record))),
 	);
 	if (tail.page === undefined) return undefined;
 	const records = tail.records.map((record) => kind.place(context, record));
 	const next = advance(cursor, records);
-	return { fresh: next.fresh, state: { cursor: next.cursor, page: tail.page }, records };
+	const fresh = previous === undefined && start.baseline ? [] : next.fresh;
+	return { fresh, state: { cursor: next.cursor, page: tail.page }, records };
 }
 
 /**
