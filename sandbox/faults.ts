@@ -21,6 +21,11 @@ export const faultSpecSchema = z
 		afterProcessing: z.boolean().default(false),
 		/** Body of the fault answer; `{message: <reason phrase>}` by default. */
 		body: z.unknown().optional(),
+		/**
+		 * Adds the request as received (method, path, headers with the token, body) under `request`, as
+		 * proxies and debug pages do: how a test proves that no secret leaks from an error.
+		 */
+		echoRequest: z.boolean().default(false),
 		headers: z.record(z.string()).optional(),
 	})
 	.strict();

@@ -234,7 +234,8 @@ export async function startSandbox(options: SandboxInit = {}): Promise<Sandbox> 
 		}
 		if (fault && !fault.afterProcessing) {
 			if (fault.latencyMs > 0) await sleeps.sleep(fault.latencyMs);
-			if (fault.answer !== null) return finish(answerFault(req, res, fault.answer, fault.fault));
+			if (fault.answer !== null)
+				return finish(answerFault(req, res, fault.answer, fault.fault, body));
 		}
 
 		const result: ApiResult = api({
@@ -249,7 +250,7 @@ export async function startSandbox(options: SandboxInit = {}): Promise<Sandbox> 
 		if (fault?.afterProcessing) {
 			if (fault.latencyMs > 0) await sleeps.sleep(fault.latencyMs);
 			if (fault.answer !== null) {
-				finish(answerFault(req, res, fault.answer, fault.fault));
+				finish(answerFault(req, res, fault.answer, fault.fault, body));
 				result.afterResponse?.();
 				return;
 			}
@@ -265,6 +266,7 @@ export async function startSandbox(options: SandboxInit = {}): Promise<Sandbox> 
 		res: ServerResponse,
 		answer: 'drop' | number,
 		fault: Fault,
+		requestBody: unknown,
 	): number | null => {
 		if (answer === 'drop') {
 			req.socket.destroy();
@@ -277,13 +279,16 @@ export async function startSandbox(options: SandboxInit = {}): Promise<Sandbox> 
 			...(answer === 429 ? { 'retry-after': '1' } : {}),
 			...fault.headers,
 		};
-		if (!res.destroyed)
+		const faultBody = fault.body ?? { message: http.STATUS_CODES[answer] ?? 'Error' };
+		const echo = { method: req.method, path: req.url, headers: req.headers, body: requestBody };
+		if (!res.destroyed) {
 			writeJson(
 				res,
 				answer,
-				fault.body ?? { message: http.STATUS_CODES[answer] ?? 'Error' },
+				fault.echoRequest ? { ...Object(faultBody), request: echo } : faultBody,
 				headers,
 			);
+		}
 		return answer;
 	};
 

@@ -6,6 +6,8 @@
 import { NodeApiError } from 'n8n-workflow';
 
 import {
+	baseUrlProblem,
+	redact,
 	velentsRequest,
 	velentsRequestAllPages,
 	type VelentsRequest,
@@ -425,5 +427,79 @@ describe('pagination', () => {
 			{ id: 2 },
 		]);
 		expect(sent).toHaveLength(2);
+	});
+});
+
+describe('pagination that never ends', () => {
+	it('more than Max Pages pages is an error naming the limit, never an endless loop', async () => {
+		const pages = Array.from(
+			{ length: 5 },
+			(_, index): ScriptedAnswer => ({
+				statusCode: 200,
+				body: { data: [{ id: index }], links: { next: 'more' } },
+			}),
+		);
+		const { context, sent } = setup(pages);
+		const error = await failure(
+			velentsRequestAllPages(context, 'support', readTicket, undefined, { maxPages: 3 }),
+		);
+		expect(sent).toHaveLength(3);
+		expect(error.message).toBe(
+			'Velents kept sending more pages to read tickets: stopped after 3 pages (3 records)',
+		);
+		expect(error.description).toContain('Return All reads at most 3 pages');
+	});
+});
+
+describe('the Base URL of the credential', () => {
+	it.each([
+		['https://velents-agents.velents.ai', undefined],
+		['http://127.0.0.1:5691/api', undefined],
+		['', 'is empty'],
+		['velents-agents.velents.ai', '"velents-agents.velents.ai" is not a URL'],
+		['ftp://velents.test', '"ftp://velents.test" is not an http(s) URL'],
+		['https://velents.test/?a=1', '"https://velents.test/?a=1" has a query string (from "?")'],
+		['https://velents.test/?', '"https://velents.test/?" has a query string (from "?")'],
+		['https://velents.test/#x', '"https://velents.test/#x" has a fragment (from "#")'],
+		['https://user:pass@velents.test', 'contains a user name or password'],
+	])('%s: %s', (url, problem) => {
+		expect(baseUrlProblem(url)).toBe(problem);
+	});
+
+	it('is trimmed and loses its trailing slashes', async () => {
+		const { context, sent } = setup([{ statusCode: 200, body: { data: {} } }], {
+			baseUrl: '  https://velents.test/api//  ',
+		});
+		await velentsRequest(context, 'support', readTicket);
+		expect(sent[0].baseURL).toBe('https://velents.test/api');
+	});
+});
+
+describe('redaction of the credential’s secrets', () => {
+	const secrets = ['secret-token-never-shown', 'abc'];
+
+	it('replaces long secrets inside texts and keys, short ones only as whole values', () => {
+		expect(
+			redact(
+				{
+					authorization: 'Bearer secret-token-never-shown',
+					'secret-token-never-shown': ['abc', 'abcdef'],
+				},
+				secrets,
+			),
+		).toEqual({ authorization: 'Bearer [redacted]', '[redacted]': ['[redacted]', 'abcdef'] });
+	});
+
+	it('walks 100,000 levels of nesting without overflowing the stack', () => {
+		let nested: unknown = 'secret-token-never-shown';
+		for (let depth = 0; depth < 100_000; depth++) nested = { n: nested };
+		let redacted = redact(nested, secrets) as { n: unknown } | string;
+		while (typeof redacted !== 'string') redacted = redacted.n as { n: unknown } | string;
+		expect(redacted).toBe('[redacted]');
+	});
+
+	it('leaves the answer as it is when the credential has no secret', () => {
+		const answer = { data: { id: 1 } };
+		expect(redact(answer, [])).toBe(answer);
 	});
 });

@@ -98,13 +98,17 @@ export function normaliseMessage(message: unknown): IDataObject | undefined {
 	};
 }
 
+/** Call history speaks of `assistant` and `user`; conversations, and this output, of `agent` and `customer`. */
+const CALL_ROLES: Readonly<Record<string, string>> = { assistant: 'agent', user: 'customer' };
+
 /**
  * A history entry as `{role, message, timestamp}`: conversation entries already are; call entries
- * `{role, content, timeAdded}` are mapped.
+ * `{role, content, timeAdded}` are mapped, their roles too (the raw payload keeps the originals).
  */
 export function normaliseHistoryEntry(entry: Record<string, unknown>): IDataObject {
+	const role = textOrNull(entry.role);
 	return {
-		role: textOrNull(entry.role),
+		role: role !== null && Object.hasOwn(CALL_ROLES, role) ? CALL_ROLES[role] : role,
 		message: textOrNull(entry.message ?? entry.content),
 		timestamp: timestampOrNull(entry.timestamp ?? entry.timeAdded),
 	};

@@ -35,11 +35,16 @@ export const bearerAuthentication: IAuthenticateGeneric = {
 	},
 };
 
+export const BAD_BASE_URL_TEST_TARGET =
+	'https://base-url-must-not-contain-a-query-or-a-fragment.invalid';
+
 /** A GET of `path` on the credential's server; a 401 shows `rejectedMessage`, which says what to fix. */
 export function credentialTest(path: string, rejectedMessage: string): ICredentialTestRequest {
 	return {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			// As the nodes use it (trimmed, no trailing slash). A query or fragment would send the test
+			// elsewhere and could pass: it fails instead, on a host whose name says why (.invalid never resolves).
+			baseURL: `={{ /[?#]/.test($credentials.baseUrl) ? "${BAD_BASE_URL_TEST_TARGET}" : $credentials.baseUrl.trim().replace(/\\/+$/, "") }}`,
 			url: path,
 			method: 'GET',
 		},

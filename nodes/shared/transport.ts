@@ -221,7 +221,11 @@ export async function velentsRequest<T>(
 			await sleep(policy.retryDelayMs * 2 ** retries++, cancelled);
 			continue;
 		}
-		throw redactError(apiError(context, api, request, response), secrets);
+		// Redacted before the error is built: n8n copies the server's message into several fields.
+		throw redactError(
+			apiError(context, api, request, { ...response, body: redact(response.body, secrets) }),
+			secrets,
+		);
 	}
 }
 
@@ -438,7 +442,7 @@ function rateLimitWaitError(
 		{ message: 'Rate limit reached' },
 		{
 			message: `The Velents rate limit is spent: could not ${request.action} without waiting ${Math.ceil(waitMs / 1000)} s`,
-			description: `The longest wait allowed is ${policy.maxWaitSeconds} s (Request Settings > Max Rate-Limit Wait). Raise it, or spread the run over more time. Nothing was sent for this item.`,
+			description: `The longest wait allowed is ${policy.maxWaitSeconds} s (Request Settings > Max Rate-Limit Wait). Raise it, or spread the run over more time. Velents has not acted on this item.`,
 			httpCode: '429',
 			itemIndex: request.itemIndex,
 		},
@@ -728,6 +732,7 @@ function redactError(error: NodeApiError, secrets: readonly string[]): NodeApiEr
 	error.context = redact(error.context, secrets);
 	if (error.cause !== undefined) error.cause = redact(error.cause, secrets);
 	if (isRecord(error.errorResponse)) error.errorResponse = redact(error.errorResponse, secrets);
+	error.messages = redact(error.messages, secrets);
 	return error;
 }
 

@@ -249,6 +249,44 @@ describe('Batch', () => {
 			onError,
 		);
 
+	it.each([
+		['Channel', { channelId: '={{ $json.channel }}' }],
+		['Batch Name', { batchName: '=Campaign {{ $json.channel }}' }],
+		['Rows Per Call', { rowsPerCall: '={{ $json.channel * 10 }}' }],
+		['Webhook', { webhook: { link: '=https://n8n.example.com/webhook/{{ $json.channel }}' } }],
+	])(
+		'%s that an expression makes differ per item fails before anything is sent, naming the setting and the item',
+		async (setting, parameters) => {
+			const rows = [2, 2, 3].map((channel, index) => ({
+				phone: phoneOf(index),
+				order_id: 'O',
+				channel,
+			}));
+			const result = await runFlow(
+				linearWorkflow(batchStep(parameters)),
+				agentCredentials(),
+				items(...rows),
+			);
+			expect(result.error?.message).toBe(
+				`${setting} must be the same for the whole batch, but item 2 gives another value than item 0`,
+			);
+			expect(sandbox.requests({ method: 'POST', path: '/Integration/Agent/Batch' })).toHaveLength(
+				0,
+			);
+		},
+	);
+
+	it('a setting given by an expression that is the same for every item is fine', async () => {
+		const rows = [0, 1].map((index) => ({ phone: phoneOf(index), order_id: 'O', channel: 3 }));
+		const result = await runFlow(
+			linearWorkflow(batchStep({ channelId: '={{ $json.channel }}' })),
+			agentCredentials(),
+			items(...rows),
+		);
+		expect(result.error).toBeUndefined();
+		expect(sandbox.batches()[0]).toMatchObject({ channel_id: 3 });
+	});
+
 	it('2,500 rows in 5 calls of 500; every output item paired with its row and naming its call', async () => {
 		const rows = Array.from({ length: 2500 }, (_, index) => ({
 			phone: phoneOf(index),

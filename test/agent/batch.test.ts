@@ -1,7 +1,7 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { alignValues } from '../../nodes/VelentsAgent/actions/batch.operation';
+import { alignValues } from '../../nodes/VelentsAgent/actions/batchRows';
 import { VelentsAgent } from '../../nodes/VelentsAgent/VelentsAgent.node';
 import { forwardedSecretHeaders } from '../../nodes/shared/webhookSecret';
 import { unprocessable, velentsLike } from './fixtures';

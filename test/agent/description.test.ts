@@ -73,6 +73,7 @@ describe('Velents Agent description', () => {
 			'variablesInput',
 			'variables',
 			'checkVariables',
+			'batchSettingsNotice',
 			'batchName',
 			'rowsPerCall',
 			'webhook',

@@ -93,11 +93,11 @@ describe('normaliseEvent: the call shape', () => {
 			extraction: { customer_name: 'shady', booking_time: '22:00' },
 			history: [
 				{
-					role: 'assistant',
+					role: 'agent',
 					message: 'مرحبا! أنا مساعد acme...',
 					timestamp: '2025-11-13T23:30:05Z',
 				},
-				{ role: 'user', message: 'أبغى أحجز الساعة 10 بالليل', timestamp: 1763076610 },
+				{ role: 'customer', message: 'أبغى أحجز الساعة 10 بالليل', timestamp: 1763076610 },
 			],
 			recording: true,
 			recordingUrl: 'https://recordings.velents.example/calls/77.mp3',
@@ -179,14 +179,24 @@ describe('the parts', () => {
 		expect(normaliseMessage('text')).toBeUndefined();
 	});
 
-	test('normaliseHistoryEntry maps the call form {role, content, timeAdded}', () => {
+	test('normaliseHistoryEntry maps the call form {role, content, timeAdded}, roles to the conversation form', () => {
 		expect(
 			normaliseHistoryEntry({ role: 'user', content: 'نعم', timeAdded: '2025-11-13T23:30:09Z' }),
 		).toEqual({
-			role: 'user',
+			role: 'customer',
 			message: 'نعم',
 			timestamp: '2025-11-13T23:30:09Z',
 		});
+	});
+
+	test('call roles: assistant is agent, user is customer; others, and inherited names, stay as sent', () => {
+		const roleOf = (role: unknown) => normaliseHistoryEntry({ role, content: 'x' }).role;
+		expect([roleOf('assistant'), roleOf('user'), roleOf('system'), roleOf('toString')]).toEqual([
+			'agent',
+			'customer',
+			'system',
+			'toString',
+		]);
 	});
 
 	test('customFieldsOf leaves out every key of both shapes', () => {

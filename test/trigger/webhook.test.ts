@@ -106,7 +106,7 @@ describe('voice-call events (the call shape)', () => {
 			recordingUrl: 'https://recordings.velents.example/calls/77.mp3',
 			history: [
 				{
-					role: 'assistant',
+					role: 'agent',
 					message: 'مرحبا! أنا مساعد acme...',
 					timestamp: '2025-11-13T23:30:05Z',
 				},

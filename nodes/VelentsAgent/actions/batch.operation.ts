@@ -8,20 +8,15 @@ import type {
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { AGENT_PATHS, BATCH_LIMITS } from '../../shared/contract';
-import type {
-	AgentValues,
-	Batch,
-	BatchRequest,
-	WebhookOptions,
-} from '../../shared/contract/schemas';
+import type { Batch, BatchRequest, WebhookOptions } from '../../shared/contract/schemas';
 import { transportOptions } from '../../shared/descriptions';
 import { errorItem, errorMessage, withItemIndex } from '../../shared/execution';
 import type { TransportOptions } from '../../shared/transport';
 import { velentsRequest } from '../../shared/transport';
-import { hasExpression, perItemReader } from '../../shared/itemParameters';
-import { invalidField, isRecord, requirePhone } from '../../shared/validation';
+import { hasExpression } from '../../shared/itemParameters';
+import { isRecord } from '../../shared/validation';
+import { type BadRow, alignValues, readRows } from './batchRows';
 import { conversationProperties, readChannel, readWebhook, webhookProperty } from './common';
-import { MAX_UNCHECKED_VARIABLES, readValues, readVariablesSource } from './variables';
 
 const { defaultRowsPerCall: DEFAULT_ROWS_PER_CALL, maxRowsPerCall: MAX_ROWS_PER_CALL } =
 	BATCH_LIMITS;
@@ -30,6 +25,14 @@ const show = { operation: ['batch'] };
 
 export const description: INodeProperties[] = [
 	...conversationProperties('batch'),
+	{
+		displayName:
+			'Channel, Batch Name, Rows Per Call, Webhook and Request Settings apply to the whole batch: an expression in them must give every item the same value, or the run stops before anything is sent.',
+		name: 'batchSettingsNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show },
+	},
 	{
 		displayName: 'Batch Name',
 		name: 'batchName',
@@ -51,19 +54,6 @@ export const description: INodeProperties[] = [
 	},
 	webhookProperty('batch'),
 ];
-
-/** One input item that will be sent. */
-interface Row {
-	itemIndex: number;
-	phone: string;
-	values: AgentValues;
-}
-
-/** One input item that cannot be sent. */
-interface BadRow {
-	itemIndex: number;
-	error: Error;
-}
 
 /** What every call of the run shares. */
 interface RunSettings {
@@ -242,80 +232,6 @@ function firstItemDiffering(context: IExecuteFunctions, parameter: string): numb
 			return itemIndex;
 	}
 	return undefined;
-}
-
-/** Phone and variables of every item, read item by item (they are usually expressions over the item). */
-async function readRows(
-	context: IExecuteFunctions,
-	count: number,
-): Promise<{ rows: Row[]; bad: BadRow[] }> {
-	const source = await readVariablesSource(context);
-	const phoneOf = perItemReader(context, 'phone', '');
-	// Unchecked names are capped: every row carries every name of the run, as a CSV column.
-	const names = new Set<string>();
-	const rows: Row[] = [];
-	const bad: BadRow[] = [];
-	for (let itemIndex = 0; itemIndex < count; itemIndex++) {
-		try {
-			const phone = requirePhone(context, itemIndex, phoneOf(itemIndex), 'Phone');
-			const values = readValues(context, itemIndex, source);
-			if (!source.check) admitNames(context, itemIndex, values, names);
-			rows.push({ itemIndex, phone, values });
-		} catch (error) {
-			bad.push({ itemIndex, error: withItemIndex(context, error, itemIndex) });
-		}
-	}
-	return { rows, bad };
-}
-
-function admitNames(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	values: AgentValues,
-	names: Set<string>,
-): void {
-	const added = Object.keys(values).filter((name) => !names.has(name));
-	if (names.size + added.length > MAX_UNCHECKED_VARIABLES) {
-		throw invalidField(
-			context,
-			itemIndex,
-			'Variables',
-			`brings the batch past ${MAX_UNCHECKED_VARIABLES} distinct variable names (with ${quoteNames(added)}): a batch sends every name as a column of every row`,
-		);
-	}
-	for (const name of added) names.add(name);
-}
-
-function quoteNames(names: string[]): string {
-	const shown = names.slice(0, 3).map((name) => `"${name}"`);
-	return names.length > 3 ? `${shown.join(', ')}, …` : shown.join(', ');
-}
-
-/**
- * Gives every row the same variables in the same order: the union of all rows' keys in first-seen
- * order, a missing one as ''. Linear in rows × variables; rows already in that shape are kept.
- */
-export function alignValues(rows: Array<{ values: AgentValues }>): string[] {
-	const columns: string[] = [];
-	const seen = new Set<string>();
-	for (const { values } of rows) {
-		for (const key of Object.keys(values)) {
-			if (!seen.has(key)) {
-				seen.add(key);
-				columns.push(key);
-			}
-		}
-	}
-	for (const row of rows) {
-		const keys = Object.keys(row.values);
-		if (keys.length === columns.length && keys.every((key, index) => key === columns[index]))
-			continue;
-		const { values } = row;
-		row.values = Object.fromEntries(
-			columns.map((column) => [column, Object.hasOwn(values, column) ? values[column] : '']),
-		);
-	}
-	return columns;
 }
 
 // ---------------------------------------------------------------- errors
