@@ -9,6 +9,7 @@ import { PAGINATION, SUPPORT_PATHS, timestampMs } from '../shared/contract';
 import type { HistoryItem, Ticket } from '../shared/contract/schemas';
 import { listOfRecords, velentsRequest } from '../shared/transport';
 import type { TransportOptions, VelentsRequest } from '../shared/transport';
+import { messageTime } from '../VelentsSupport/actions/conversation/getHistory.operation';
 import type { Placed, StreamCursor } from './cursor';
 import { advance, isKnown, startCursor } from './cursor';
 import type { PageReader, RequestBudget } from './listTail';
@@ -47,7 +48,14 @@ interface ListKind<T> {
 export const TICKETS: ListKind<Ticket> = {
 	read: (context) =>
 		pageReader(context, { method: 'GET', path: SUPPORT_PATHS.tickets, action: 'read tickets' }),
-	place: (context, ticket) => placed(context, ticket, ticket.public_id ?? ticket.id, 'ticket'),
+	place: (context, ticket) =>
+		placed(
+			context,
+			ticket,
+			ticket.public_id ?? ticket.id,
+			timestampMs(ticket.created_at),
+			'ticket',
+		),
 };
 
 export function historyOf(conversationId: string): ListKind<HistoryItem> {
@@ -59,7 +67,8 @@ export function historyOf(conversationId: string): ListKind<HistoryItem> {
 				action: 'read conversation history',
 				resource: `conversation "${conversationId}"`,
 			}),
-		place: (context, message) => placed(context, message, message.id, 'message'),
+		place: (context, message) =>
+			placed(context, message, message.id, messageTime(message), 'message'),
 	};
 }
 
@@ -120,18 +129,19 @@ function placed<T>(
 	context: IPollFunctions,
 	record: T,
 	key: unknown,
+	createdAt: number | undefined,
 	kind: 'ticket' | 'message',
 ): Placed<T> {
-	const createdAt = timestampMs((record as { created_at?: unknown }).created_at);
 	if ((typeof key !== 'string' && typeof key !== 'number') || createdAt === undefined) {
 		// Without both the trigger cannot tell new from old: failing loudly beats emitting every
 		// record again on each poll, or silently none.
-		const field = createdAt === undefined ? 'created_at' : kind === 'ticket' ? 'public_id' : 'id';
+		const time = kind === 'ticket' ? '"created_at"' : '"created_at" or "timestamp"';
+		const field = createdAt === undefined ? time : kind === 'ticket' ? '"public_id"' : '"id"';
 		throw new NodeOperationError(
 			context.getNode(),
-			`Velents sent a ${kind} without a readable "${field}", so new ${kind}s cannot be told from old ones`,
+			`Velents sent a ${kind} without a readable ${field}, so new ${kind}s cannot be told from old ones`,
 			{
-				description: `The trigger relies on each ${kind}'s "${field}" (an assumption about the Velents API, listed in the package's README). Please report this with the ${kind} Velents sent: ${JSON.stringify(record).slice(0, 300)}`,
+				description: `The trigger relies on each ${kind}'s ${field} (an assumption about the Velents API, listed in the package's README). Please report this with the ${kind} Velents sent: ${JSON.stringify(record).slice(0, 300)}`,
 			},
 		);
 	}

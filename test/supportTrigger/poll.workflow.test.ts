@@ -365,6 +365,30 @@ describe('errors', () => {
 		expect(apiRequests()).toEqual([]);
 	});
 
+	it('a message without a time fails the poll naming the field; one with only a timestamp is placed by it', async () => {
+		const trigger = await poller({
+			event: 'newMessage',
+			watch: 'conversationIds',
+			conversationIds: 'CNV-1',
+			roles: ['agent'],
+		});
+		const answer = (messages: object[]) =>
+			sandbox.injectFault({
+				count: 1,
+				path: SUPPORT_PATHS.history('CNV-1'),
+				status: 200,
+				body: { data: messages },
+			});
+		answer([]);
+		expect(await trigger.poll()).toBeNull();
+		answer([{ id: 7, role: 'agent', message: 'Shipped', timestamp: new Date().toISOString() }]);
+		expect(json(await trigger.poll()).map((m) => m.message)).toEqual(['Shipped']);
+		answer([{ id: 8, role: 'agent', message: 'When?' }]);
+		await expect(trigger.poll()).rejects.toThrow(
+			'Velents sent a message without a readable "created_at" or "timestamp", so new messages cannot be told from old ones',
+		);
+	});
+
 	it.each([500, 503, 429])(
 		'a %i skips the poll and keeps the cursor: the message comes next time',
 		async (status) => {

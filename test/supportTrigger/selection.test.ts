@@ -75,10 +75,12 @@ describe('the conversations a New Message poll watches', () => {
 });
 
 describe('API timestamps', () => {
-	it('reads both documented forms, the one without a zone as UTC', () => {
+	it('reads both documented forms, the one without a zone as UTC, and epoch seconds or milliseconds', () => {
 		expect(timestampMs('2025-11-13 23:24:50')).toBe(Date.parse('2025-11-13T23:24:50Z'));
 		expect(timestampMs('2025-11-13T23:25:10Z')).toBe(Date.parse('2025-11-13T23:25:10Z'));
 		expect(timestampMs('2025-11-13T23:25:10+03:00')).toBe(Date.parse('2025-11-13T20:25:10Z'));
+		expect(timestampMs(1763076610)).toBe(1763076610_000);
+		expect(timestampMs('1763076610123')).toBe(1763076610123);
 		expect(timestampMs('yesterday')).toBeUndefined();
 		expect(timestampMs(undefined)).toBeUndefined();
 	});

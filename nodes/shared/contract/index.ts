@@ -79,14 +79,20 @@ export const PAGINATION = {
 } as const;
 
 /**
- * Milliseconds since the epoch of an API timestamp, `2025-11-13 23:24:50` or
- * `2025-11-13T23:25:10Z` [doc]; one without a zone is UTC [assumed]. Undefined when unreadable.
+ * Milliseconds since the epoch of an API timestamp: `2025-11-13 23:24:50` or
+ * `2025-11-13T23:25:10Z` [doc], one without a zone being UTC [assumed]; or epoch seconds or
+ * milliseconds, as a number or digits [assumed]. Undefined when unreadable.
  */
 export function timestampMs(value: unknown): number | undefined {
-	if (typeof value !== 'string') return undefined;
-	const text = value.trim().replace(' ', 'T');
-	const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(text) ? text : `${text}Z`;
-	const ms = Date.parse(zoned);
+	if (typeof value === 'number') {
+		if (!Number.isFinite(value)) return undefined;
+		return value < 1e11 ? value * 1000 : value;
+	}
+	if (typeof value !== 'string' || !value.trim()) return undefined;
+	const text = value.trim();
+	if (/^\d+$/.test(text)) return timestampMs(Number(text));
+	const iso = text.replace(' ', 'T');
+	const ms = Date.parse(/(?:Z|[+-]\d{2}:?\d{2})$/i.test(iso) ? iso : `${iso}Z`);
 	return Number.isNaN(ms) ? undefined : ms;
 }
 
