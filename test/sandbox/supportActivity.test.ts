@@ -88,11 +88,16 @@ describe('sandbox Support Center activity: tickets and messages added over time'
 			],
 		});
 		expect(started).toMatchObject({ status: 202, body: { data: { steps: 3 } } });
-		expect(sandbox.tickets()).toEqual([]);
 		await until(() => sandbox.messages(1).length === 2);
 		expect(sandbox.tickets().map((ticket) => ticket.subject)).toEqual(['First']);
 		expect(sandbox.messages(1).map((item) => item.message)).toEqual(['Hello', 'Thanks']);
-		await sandbox.playActivity({ steps: [{ ticket: { subject: 'Second' } }], every_ms: 0 });
+		// The first step too waits its interval: nothing happens at once.
+		const playing = sandbox.playActivity({
+			steps: [{ ticket: { subject: 'Second' } }],
+			every_ms: 50,
+		});
+		expect(sandbox.tickets().map((ticket) => ticket.subject)).toEqual(['First']);
+		await playing;
 		expect(sandbox.tickets().map((ticket) => ticket.subject)).toEqual(['First', 'Second']);
 	});
 
