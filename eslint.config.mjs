@@ -14,7 +14,7 @@ const SOURCES = ['nodes/**/*.{js,ts,json}', 'credentials/**/*.{js,ts,json}'];
 const SHIPPED = ['package.json', 'index.js', ...SOURCES];
 
 export default [
-	{ ignores: ['dist/', 'node_modules/', 'test/', 'sandbox/', 'bench/', 'scripts/', 'coverage/'] },
+	{ ignores: ['dist/', 'node_modules/', 'test/', 'tools/', 'coverage/'] },
 
 	// The scanner runs with `allowInlineConfig: false`: an eslint-disable comment hides nothing there.
 	{ linterOptions: { noInlineConfig: true } },

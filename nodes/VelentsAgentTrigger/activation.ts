@@ -10,7 +10,7 @@
 import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 
 import { AGENT_PATHS } from '../shared/contract';
-import type { AgentConfiguration } from '../shared/contract/schemas';
+import type { AgentConfiguration } from '../shared/contract/types';
 import { velentsRequest } from '../shared/transport';
 import type { AgentIdentity } from './filters';
 

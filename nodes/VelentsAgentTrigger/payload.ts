@@ -3,7 +3,7 @@
  * of the reference and the voice-call shape (`event.about = "call"`, a `call` object, `goals`).
  * These readers never throw; what is missing reads as undefined.
  */
-import type { CallEvent, ConversationEvent } from '../shared/contract/schemas';
+import type { CallEvent, ConversationEvent } from '../shared/contract/types';
 import { EVENT_ABOUT } from '../shared/contract';
 import { isRecord } from '../shared/validation';
 

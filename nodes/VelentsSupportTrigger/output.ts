@@ -1,7 +1,7 @@
 /** What the trigger emits: the Velents Support node's shapes, so a workflow can use either. */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import type { HistoryItem, Ticket } from '../shared/contract/schemas';
+import type { HistoryItem, Ticket } from '../shared/contract/types';
 import { historyRecord } from '../VelentsSupport/actions/conversation/getHistory.operation';
 import type { Placed } from './cursor';
 

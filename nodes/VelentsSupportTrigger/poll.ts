@@ -9,7 +9,7 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { HistoryItem } from '../shared/contract/schemas';
+import type { HistoryItem } from '../shared/contract/types';
 import type { Placed } from './cursor';
 import { readTail, RequestBudget } from './listTail';
 import { chronological, messageItem, ticketItem } from './output';

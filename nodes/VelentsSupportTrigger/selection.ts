@@ -1,5 +1,5 @@
 /** Which conversations a New Message poll reads, and in which order: pure functions. */
-import type { HistoryItem, Ticket } from '../shared/contract/schemas';
+import type { HistoryItem, Ticket } from '../shared/contract/types';
 import { timestampMs } from '../shared/contract';
 
 /** A conversation the trigger watches, with the ticket it belongs to when known. */

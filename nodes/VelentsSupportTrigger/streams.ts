@@ -6,7 +6,7 @@ import type { IPollFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { PAGINATION, SUPPORT_PATHS, timestampMs } from '../shared/contract';
-import type { HistoryItem, Ticket } from '../shared/contract/schemas';
+import type { HistoryItem, Ticket } from '../shared/contract/types';
 import { listOfRecords, velentsRequest } from '../shared/transport';
 import type { TransportOptions, VelentsRequest } from '../shared/transport';
 import { messageTime } from '../VelentsSupport/actions/conversation/getHistory.operation';

@@ -24,7 +24,7 @@ import type {
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { DEFAULT_BASE_URL, PAGINATION, RATE_LIMIT } from './contract';
-import type { ErrorBody, PaginationLinks, PaginationMeta } from './contract/schemas';
+import type { ErrorBody, PaginationLinks, PaginationMeta } from './contract/types';
 import { isRecord } from './validation';
 
 export type VelentsApi = 'agent' | 'support';

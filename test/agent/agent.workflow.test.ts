@@ -15,9 +15,9 @@ import {
 	DEFAULT_WEBHOOK_SECRET,
 	startSandbox,
 	type Sandbox,
-} from '../../sandbox/server';
+} from '../../tools/sandbox/server';
 import { forwardedSecretHeaders } from '../../nodes/shared/webhookSecret';
-import { items, linearWorkflow, runFlow, type Step } from '../helpers/workflows';
+import { items, linearWorkflow, runFlow, type Step } from '../../tools/harness/workflows';
 
 const AGENT = 'n8n-nodes-velents.velentsAgent';
 const CREDENTIAL_SECRET = 'n8n-side-secret';

@@ -1,4 +1,4 @@
-import type { AgentConfiguration } from '../../nodes/shared/contract/schemas';
+import type { AgentConfiguration } from '../../nodes/shared/contract/types';
 import type { HttpHandler, MockResponse, RecordedRequest } from '../helpers/mockContext';
 
 export const configuration: AgentConfiguration = {

@@ -1,12 +1,12 @@
 /**
  * End to end: the package inside a real n8n (the pinned 2.41.1; `VELENTS_N8N_VERSION` selects
- * another pinned one, e.g. 1.123.81: see scripts/n8n/version.ts and scripts/compat.ts), installed
+ * another pinned one, e.g. 1.123.81: see tools/n8n/version.ts and tools/compat.ts), installed
  * from its npm tarball the way n8n's community-package installer installs it, against the sandbox.
  *
  * 1. `npm pack`, installed into `<user>/.n8n/nodes` → n8n lists the four nodes and two credentials.
  * 2. Credentials pointing at the sandbox; the example workflows imported; example 2 activated.
  * 3. Example 1 runs → the sandbox plays the conversation to example 2's real Production URL →
- *    exactly one ticket with the extraction and one confirmation in it; every execution succeeded.
+ *    exactly one ticket with the extraction and one relayed request in it; every execution succeeded.
  * 4. A wrong webhook secret starts no execution; a malformed event gets 400.
  * 5. Examples 3 and 4 run against the sandbox too.
  * 6. Example 5, activated: its Support Trigger's next poll emits a new agent reply (not the
@@ -19,15 +19,15 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
-import { DEFAULT_AGENT_TOKEN, DEFAULT_WEBHOOK_SECRET, startSandbox } from '../../sandbox/server';
-import type { DeliveryRecord, Sandbox } from '../../sandbox/server';
-import type { N8nApi } from '../../scripts/n8n/api';
 import {
-	installCommunityPackage,
-	listFiles,
-	packPackage,
-} from '../../scripts/n8n/community-package';
-import type { PackedPackage } from '../../scripts/n8n/community-package';
+	DEFAULT_AGENT_TOKEN,
+	DEFAULT_WEBHOOK_SECRET,
+	startSandbox,
+} from '../../tools/sandbox/server';
+import type { DeliveryRecord, Sandbox } from '../../tools/sandbox/server';
+import type { N8nApi } from '../../tools/n8n/api';
+import { installCommunityPackage, listFiles, packPackage } from '../../tools/n8n/community-package';
+import type { PackedPackage } from '../../tools/n8n/community-package';
 import {
 	createSandboxCredentials,
 	followUpTrigger,
@@ -35,25 +35,21 @@ import {
 	MANUAL_TRIGGER_NAME,
 	productionWebhookUrl,
 	sandboxCredentialData,
-} from '../../scripts/n8n/examples';
-import type {
-	ExampleKey,
-	ImportedExample,
-	VelentsCredentialType,
-} from '../../scripts/n8n/examples';
-import { ensureN8n } from '../../scripts/n8n/install';
-import type { N8nInstallation } from '../../scripts/n8n/install';
+} from '../../tools/n8n/examples';
+import type { ExampleKey, ImportedExample, VelentsCredentialType } from '../../tools/n8n/examples';
+import { ensureN8n } from '../../tools/n8n/install';
+import type { N8nInstallation } from '../../tools/n8n/install';
 import {
 	ownerSession,
 	PACKAGE_CREDENTIAL_TYPES,
 	PACKAGE_NODE_TYPES,
 	waitForWebhook,
-} from '../../scripts/n8n/playground';
-import { N8N_1X_CREDENTIAL_REJECTED_MESSAGE } from '../../scripts/n8n/profile';
-import { seconds, sleep } from '../../scripts/n8n/process';
-import { startN8n } from '../../scripts/n8n/server';
-import type { N8nServer } from '../../scripts/n8n/server';
-import type { CredentialEntity } from '../../scripts/n8n/api';
+} from '../../tools/n8n/playground';
+import { N8N_1X_CREDENTIAL_REJECTED_MESSAGE } from '../../tools/n8n/profile';
+import { seconds, sleep } from '../../tools/n8n/process';
+import { startN8n } from '../../tools/n8n/server';
+import type { N8nServer } from '../../tools/n8n/server';
+import type { CredentialEntity } from '../../tools/n8n/api';
 
 const INSTALL_AND_START_TIMEOUT_MS = 45 * 60_000;
 /** How long to keep watching for executions that must not start. */
@@ -328,11 +324,11 @@ describe('the package in a real n8n', () => {
 			});
 			const messages = activeSandbox.messages(ticket.conversation_id);
 			const confirmations = messages.filter((message) =>
-				message.message.startsWith('Booking confirmed for'),
+				message.message.startsWith('Booking request, relayed by the voice agent:'),
 			);
 			expect(confirmations).toHaveLength(1);
 			expect(confirmations[0].message).toBe(
-				`Booking confirmed for ${String(extraction.customer_name)}: ${String(extraction.booking_time)} (order ${String(conversation.values.order_id)}).`,
+				`Booking request, relayed by the voice agent: ${String(extraction.customer_name)} at ${String(extraction.booking_time)} (order ${String(conversation.values.order_id)}).`,
 			);
 
 			const all = await api.listExecutions();

@@ -6,8 +6,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { DEFAULT_SUPPORT_TOKEN, startSandbox, type Sandbox } from '../../sandbox/server';
-import { linearWorkflow, runFlow } from '../helpers/workflows';
+import { DEFAULT_SUPPORT_TOKEN, startSandbox, type Sandbox } from '../../tools/sandbox/server';
+import { linearWorkflow, runFlow } from '../../tools/harness/workflows';
 
 let sandbox: Sandbox;
 beforeAll(async () => {

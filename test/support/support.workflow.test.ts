@@ -8,8 +8,8 @@ import {
 	READ_ONLY_SUPPORT_TOKEN,
 	startSandbox,
 	type Sandbox,
-} from '../../sandbox/server';
-import { items, linearWorkflow, runFlow, type Step } from '../helpers/workflows';
+} from '../../tools/sandbox/server';
+import { items, linearWorkflow, runFlow, type Step } from '../../tools/harness/workflows';
 
 const SUPPORT = 'n8n-nodes-velents.velentsSupport';
 

@@ -5,11 +5,15 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import { SUPPORT_PATHS } from '../../nodes/shared/contract';
-import type { RecordedRequest, Sandbox } from '../../sandbox/server';
-import { DEFAULT_SUPPORT_TOKEN, READ_ONLY_SUPPORT_TOKEN, startSandbox } from '../../sandbox/server';
-import { startPoller } from '../harness';
-import type { Poller, WorkflowJson } from '../harness';
-import { PACKAGE_DIR, linearWorkflow, runFlow } from '../helpers/workflows';
+import type { RecordedRequest, Sandbox } from '../../tools/sandbox/server';
+import {
+	DEFAULT_SUPPORT_TOKEN,
+	READ_ONLY_SUPPORT_TOKEN,
+	startSandbox,
+} from '../../tools/sandbox/server';
+import { startPoller } from '../../tools/harness';
+import type { Poller, WorkflowJson } from '../../tools/harness';
+import { PACKAGE_DIR, linearWorkflow, runFlow } from '../../tools/harness/workflows';
 
 const TRIGGER = 'n8n-nodes-velents.velentsSupportTrigger';
 

@@ -1,4 +1,4 @@
-import type { HistoryItem, Ticket } from '../../nodes/shared/contract/schemas';
+import type { HistoryItem, Ticket } from '../../nodes/shared/contract/types';
 import {
 	hasRole,
 	parseConversationIds,

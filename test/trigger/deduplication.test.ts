@@ -4,7 +4,7 @@ import {
 	canonicalJson,
 	eventKey,
 } from '../../nodes/VelentsAgentTrigger/deduplication';
-import { callDoneEvent, referenceEvent } from '../fixtures/events';
+import { callDoneEvent, referenceEvent } from '../../tools/contract/reference';
 
 describe('eventKey: what makes two deliveries the same event', () => {
 	const keyOf = (event: Record<string, unknown>, type = 'onMessage', about = 'conversation') =>

@@ -1,6 +1,6 @@
 import { FORWARDED_VERIFICATION_HEADER } from '../../nodes/shared/webhookSecret';
 import { isAuthorised, parseEventBody } from '../../nodes/VelentsAgentTrigger/incoming';
-import { REFERENCE_EVENT_TEXT, referenceEvent } from '../fixtures/events';
+import { REFERENCE_EVENT_TEXT, referenceEvent } from '../../tools/contract/reference';
 
 describe('parseEventBody: the forms n8n hands a body over in', () => {
 	const expected = {

@@ -16,10 +16,10 @@ import {
 	startSandbox,
 	type DeliveryRecord,
 	type Sandbox,
-} from '../../sandbox/server';
-import type { WorkflowJson } from '../harness';
-import { startWebhookReceiver, type WebhookReceiver } from '../harness/webhook';
-import { PACKAGE_DIR } from '../helpers/workflows';
+} from '../../tools/sandbox/server';
+import type { WorkflowJson } from '../../tools/harness';
+import { startWebhookReceiver, type WebhookReceiver } from '../../tools/harness/webhook';
+import { PACKAGE_DIR } from '../../tools/harness/workflows';
 
 const TRIGGER = 'Velents Agent Trigger';
 const FOLLOW_UP = 'Open Ticket';

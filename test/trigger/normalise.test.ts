@@ -5,7 +5,7 @@ import {
 	normaliseMessage,
 	normaliseSubject,
 } from '../../nodes/VelentsAgentTrigger/normalise';
-import { callDoneEvent, callFailedEvent, referenceEvent } from '../fixtures/events';
+import { callDoneEvent, callFailedEvent, referenceEvent } from '../../tools/contract/reference';
 
 const receivedAt = new Date('2025-11-13T23:25:11.000Z');
 const CONVERSATION = {

@@ -7,14 +7,14 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { FORWARDED_VERIFICATION_HEADER } from '../../nodes/shared/webhookSecret';
 import type { WebhookCall } from './context';
 import { deliver, jsonRequest, newWorkflowId } from './context';
-import type { ReferenceEventName } from '../fixtures/events';
+import type { ReferenceEventName } from '../../tools/contract/reference';
 import {
 	REFERENCE_EVENT_TEXT,
 	callBusyEvent,
 	callDoneEvent,
 	callFailedEvent,
 	referenceEvent,
-} from '../fixtures/events';
+} from '../../tools/contract/reference';
 
 /** The static data activation leaves behind for agent 4. */
 const activatedForAgent4 = (): IDataObject => ({

@@ -8,11 +8,10 @@ import type {
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { AGENT_PATHS, BATCH_LIMITS } from '../../shared/contract';
-import type { Batch, BatchRequest, WebhookOptions } from '../../shared/contract/schemas';
+import type { Batch, BatchRequest, WebhookOptions } from '../../shared/contract/types';
 import { transportOptions } from '../../shared/descriptions';
 import { errorItem, errorMessage, withItemIndex } from '../../shared/execution';
-import type { TransportOptions } from '../../shared/transport';
-import { velentsRequest } from '../../shared/transport';
+import { velentsRequest, type TransportOptions } from '../../shared/transport';
 import { hasExpression } from '../../shared/itemParameters';
 import { isRecord } from '../../shared/validation';
 import { type BadRow, alignValues, readRows } from './batchRows';

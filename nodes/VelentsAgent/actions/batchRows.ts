@@ -5,7 +5,7 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { AgentValues } from '../../shared/contract/schemas';
+import type { AgentValues } from '../../shared/contract/types';
 import { withItemIndex } from '../../shared/execution';
 import { perItemReader } from '../../shared/itemParameters';
 import { invalidField, requirePhone } from '../../shared/validation';

@@ -4,7 +4,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { WebhookOptions } from '../../shared/contract/schemas';
+import type { WebhookOptions } from '../../shared/contract/types';
 import { forwardedSecretHeaders } from '../../shared/webhookSecret';
 import { invalidField, parseJsonObject } from '../../shared/validation';
 import { CREDENTIAL_TYPES } from '../../shared/transport';

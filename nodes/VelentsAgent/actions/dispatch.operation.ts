@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { AGENT_PATHS } from '../../shared/contract';
-import type { Conversation, DispatchRequest } from '../../shared/contract/schemas';
+import type { Conversation, DispatchRequest } from '../../shared/contract/types';
 import { transportOptions } from '../../shared/descriptions';
 import { createdRecord, velentsRequest, type VelentsRequest } from '../../shared/transport';
 import { requirePhone } from '../../shared/validation';

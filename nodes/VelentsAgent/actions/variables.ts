@@ -6,7 +6,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { AgentValues } from '../../shared/contract/schemas';
+import type { AgentValues } from '../../shared/contract/types';
 import { errorMessage } from '../../shared/execution';
 import { perItemReader } from '../../shared/itemParameters';
 import { invalidField, isRecord, parseJsonObject } from '../../shared/validation';

@@ -1,9 +1,13 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import { AGENT_PATHS } from '../../shared/contract';
-import type { AgentConfiguration } from '../../shared/contract/schemas';
-import type { TransportOptions } from '../../shared/transport';
-import { expectRecord, velentsRequest, type VelentsRequest } from '../../shared/transport';
+import type { AgentConfiguration } from '../../shared/contract/types';
+import {
+	expectRecord,
+	velentsRequest,
+	type TransportOptions,
+	type VelentsRequest,
+} from '../../shared/transport';
 
 /** The agent's configuration (`GET /Integration/Agent`): channels, variables, extraction fields. */
 export async function readConfiguration(

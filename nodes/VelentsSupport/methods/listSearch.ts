@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { PAGINATION, SUPPORT_PATHS } from '../../shared/contract';
-import type { Ticket } from '../../shared/contract/schemas';
+import type { Ticket } from '../../shared/contract/types';
 import { velentsRequest } from '../../shared/transport';
 
 /** Tickets for the "From List" picker, a page at a time; the filter matches the ID or the subject. */

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { SUPPORT_PATHS, TICKET_PRIORITIES } from '../../../shared/contract';
-import type { CreateTicketRequest, Customer, Ticket } from '../../../shared/contract/schemas';
+import type { CreateTicketRequest, Customer, Ticket } from '../../../shared/contract/types';
 import { enumOptions, transportOptions } from '../../../shared/descriptions';
 import { createdRecord, velentsRequest, type VelentsRequest } from '../../../shared/transport';
 import {

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { SUPPORT_PATHS } from '../../../shared/contract';
-import type { Ticket } from '../../../shared/contract/schemas';
+import type { Ticket } from '../../../shared/contract/types';
 import { transportOptions } from '../../../shared/descriptions';
 import { expectRecord, velentsRequest, type VelentsRequest } from '../../../shared/transport';
 import { requireId } from '../../../shared/validation';

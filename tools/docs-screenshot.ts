@@ -1,0 +1,186 @@
+/**
+ * `npx tsx tools/docs-screenshot.ts`: the screenshots in the README, taken with headless Chromium
+ * in the playground's n8n: example 2 in the editor (docs/example-follow-up.png), and its execution
+ * after example 1 ran (docs/example-follow-up-execution.png).
+ *
+ * For documentation only, never run by CI. It needs Debian's `chromium` (installed with apt-get
+ * when missing and run as root) and playwright-core, installed into a throwaway folder in the n8n
+ * cache (outside the repository; not a dependency of the package).
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+
+import { cacheRoot, cleanNpmEnv } from './n8n/install';
+import { MANUAL_TRIGGER_NAME } from './n8n/examples';
+import { PLAYGROUND_OWNER } from './n8n/playground';
+import { run, seconds } from './n8n/process';
+import { startStack } from './n8n/stack';
+import type { Stack } from './n8n/stack';
+
+const PLAYWRIGHT_CORE_VERSION = '1.65.1';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const DOCS = path.resolve(__dirname, '..', 'docs');
+/** Example 2 in the editor. */
+const EDITOR_SHOT = path.join(DOCS, 'example-follow-up.png');
+/** Example 2's execution after example 1 ran: every node green, one item each. */
+const EXECUTION_SHOT = path.join(DOCS, 'example-follow-up-execution.png');
+const VIEWPORT = { width: 1440, height: 810 };
+
+/** The parts of playwright-core this script uses (it is loaded at run time, not a dependency). */
+interface Page {
+	goto(url: string, options?: { waitUntil?: 'load' | 'networkidle' }): Promise<unknown>;
+	waitForSelector(
+		selector: string,
+		options?: { timeout?: number; state?: 'visible' | 'attached' },
+	): Promise<unknown>;
+	waitForTimeout(ms: number): Promise<void>;
+	keyboard: { press(key: string): Promise<void> };
+	locator(selector: string): { count(): Promise<number>; first(): { click(): Promise<void> } };
+	screenshot(options: { path: string }): Promise<Buffer>;
+}
+interface BrowserContext {
+	newPage(): Promise<Page>;
+	request: {
+		post(url: string, options: { data: unknown }): Promise<{ ok(): boolean; status(): number }>;
+	};
+	close(): Promise<void>;
+}
+interface PlaywrightCore {
+	chromium: {
+		launchPersistentContext(
+			userDataDir: string,
+			options: {
+				executablePath: string;
+				headless: boolean;
+				args: string[];
+				viewport: typeof VIEWPORT;
+			},
+		): Promise<BrowserContext>;
+	};
+}
+
+async function ensureChromium(): Promise<void> {
+	if (existsSync(CHROMIUM)) return;
+	if (process.getuid?.() !== 0)
+		throw new Error(
+			`${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium).`,
+		);
+	console.log('Installing Debian’s chromium (apt-get)…');
+	await run('apt-get', ['update'], { timeoutMs: 10 * 60_000 });
+	await run('apt-get', ['install', '-y', 'chromium'], {
+		timeoutMs: 20 * 60_000,
+		env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+	});
+}
+
+async function loadPlaywright(): Promise<PlaywrightCore> {
+	const tools = path.join(cacheRoot(), 'screenshot-tools');
+	const installed = path.join(tools, 'node_modules', 'playwright-core', 'package.json');
+	if (!existsSync(installed)) {
+		await mkdir(tools, { recursive: true });
+		await writeFile(
+			path.join(tools, 'package.json'),
+			JSON.stringify({ name: 'velents-screenshot-tools', private: true }),
+		);
+		console.log(`Installing playwright-core ${PLAYWRIGHT_CORE_VERSION} into ${tools}…`);
+		await run(
+			'npm',
+			[
+				'install',
+				`playwright-core@${PLAYWRIGHT_CORE_VERSION}`,
+				'--no-audit',
+				'--no-fund',
+				'--ignore-scripts',
+			],
+			{
+				cwd: tools,
+				env: cleanNpmEnv(),
+				timeoutMs: 5 * 60_000,
+			},
+		);
+	}
+	return createRequire(installed)('playwright-core') as PlaywrightCore;
+}
+
+async function main(): Promise<void> {
+	await ensureChromium();
+	const playwright = await loadPlaywright();
+	let stack: Stack | null = null;
+	let context: BrowserContext | null = null;
+	const profile = await mkdtemp(path.join(os.tmpdir(), 'velents-chromium-'));
+	try {
+		stack = await startStack({
+			userFolder: path.join(cacheRoot(), 'screenshot-user'),
+			port: 5690,
+			sandboxPort: 8797,
+			onStep: (label, ms) => console.log(`  ✓ ${label} (${seconds(ms)})`),
+		});
+		const { n8n, playground } = stack;
+
+		context = await playwright.chromium.launchPersistentContext(profile, {
+			executablePath: CHROMIUM,
+			headless: true,
+			viewport: VIEWPORT,
+			args: [
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-quic',
+				'--no-first-run',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+			],
+		});
+		// Logging in through the REST API from the browser context gives the page its session cookie.
+		const login = await context.request.post(`${n8n.url}/rest/login`, {
+			data: { emailOrLdapLoginId: PLAYGROUND_OWNER.email, password: PLAYGROUND_OWNER.password },
+		});
+		if (!login.ok()) throw new Error(`Login failed: HTTP ${login.status()}`);
+
+		const followUpId = playground.examples.followUp.workflow.id;
+		const page = await context.newPage();
+		await shoot(page, `${n8n.url}/workflow/${followUpId}`, EDITOR_SHOT);
+
+		// Example 1 dispatches; the sandbox plays the conversation; example 2 runs once.
+		await stack.api.runManually(playground.examples.dispatch.workflow.id, MANUAL_TRIGGER_NAME);
+		const [execution] = await stack.api.waitForExecutions(followUpId, 1, 60_000);
+		if (execution.status !== 'success')
+			throw new Error(`Example 2's execution ${execution.id} ended ${execution.status}.`);
+		await shoot(
+			page,
+			`${n8n.url}/workflow/${followUpId}/executions/${execution.id}`,
+			EXECUTION_SHOT,
+		);
+	} finally {
+		await context?.close().catch(() => undefined);
+		await stack?.stop();
+		await rm(profile, { recursive: true, force: true });
+	}
+}
+
+/** Opens a canvas page, closes what greets a first visit, fits the view, and takes the picture. */
+async function shoot(page: Page, url: string, file: string): Promise<void> {
+	await page.goto(url, { waitUntil: 'load' });
+	await page.waitForSelector('[data-test-id="canvas-node"]', { timeout: 60_000 });
+	await page.waitForTimeout(3000);
+	const checklist = page.locator('[data-test-id="suggested-actions-close"]'); // "Production Checklist"
+	if ((await checklist.count()) > 0)
+		await checklist
+			.first()
+			.click()
+			.catch(() => undefined);
+	await page.waitForTimeout(500);
+	await page.keyboard.press('1'); // n8n's "zoom to fit"
+	await page.waitForTimeout(1500);
+	await mkdir(path.dirname(file), { recursive: true });
+	await page.screenshot({ path: file });
+	console.log(`Screenshot: ${file}`);
+}
+
+main().catch((error: unknown) => {
+	console.error(error instanceof Error ? error.message : String(error));
+	process.exit(1);
+});

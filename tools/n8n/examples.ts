@@ -1,0 +1,173 @@
+/**
+ * The example workflows in `examples/` (n8n editor exports), and how the dev mode and the
+ * end-to-end test put them into an n8n:
+ *
+ * - credentials are referenced by name ("Velents Agent account", "Velents Support account"): the
+ *   import points every reference at the credential created for that type;
+ * - example 1's webhook link is example 2's Production URL on a default local n8n
+ *   (`http://localhost:5678/webhook/<webhookId>/webhook`): the import rewrites its base to the
+ *   running n8n's `WEBHOOK_URL`.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+import {
+	DEFAULT_AGENT_TOKEN,
+	DEFAULT_SUPPORT_TOKEN,
+	DEFAULT_WEBHOOK_SECRET,
+} from '../sandbox/server';
+import type { CredentialEntity, N8nApi, WorkflowEntity, WorkflowFile, WorkflowNode } from './api';
+
+export const EXAMPLES_DIR = path.resolve(__dirname, '..', '..', 'examples');
+
+export const EXAMPLES = {
+	dispatch: '1-dispatch-agent-for-new-orders.json',
+	followUp: '2-follow-up-on-ended.json',
+	campaign: '3-campaign-batch.json',
+	supportSync: '4-support-center-sync.json',
+	agentReply: '5-new-agent-reply.json',
+} as const;
+export type ExampleKey = keyof typeof EXAMPLES;
+
+/** The credential names the examples reference, per credential type. */
+export const EXAMPLE_CREDENTIAL_NAMES = {
+	velentsAgentApi: 'Velents Agent account',
+	velentsSupportApi: 'Velents Support account',
+} as const;
+export type VelentsCredentialType = keyof typeof EXAMPLE_CREDENTIAL_NAMES;
+
+/** The n8n base URL the shipped examples assume (a default local n8n). */
+export const EXAMPLE_WEBHOOK_BASE_URL = 'http://localhost:5678/';
+/** The manual trigger's name in examples 1, 3 and 4 (n8n's default for that node). */
+export const MANUAL_TRIGGER_NAME = 'When clicking ‘Execute workflow’';
+
+export async function readExample(key: ExampleKey): Promise<WorkflowFile> {
+	return JSON.parse(await readFile(path.join(EXAMPLES_DIR, EXAMPLES[key]), 'utf8')) as WorkflowFile;
+}
+
+/** The trigger node of example 2 (the one with a `webhookId`). */
+export function followUpTrigger(workflow: WorkflowFile): WorkflowNode & { webhookId: string } {
+	const trigger = workflow.nodes.find(
+		(node) => node.type === 'n8n-nodes-velents.velentsAgentTrigger',
+	);
+	if (!trigger?.webhookId)
+		throw new Error(`${workflow.name}: no Velents Agent Trigger with a webhookId.`);
+	return trigger as WorkflowNode & { webhookId: string };
+}
+
+/**
+ * A trigger's Production URL, as n8n 2.41 builds it for a node with a `webhookId` (the trigger's
+ * webhook path is `webhook`): `<WEBHOOK_URL>webhook/<webhookId>/webhook`.
+ */
+export function productionWebhookUrl(
+	webhookBaseUrl: string,
+	webhookId: string,
+	webhookPath = 'webhook',
+): string {
+	return `${webhookBaseUrl.replace(/\/?$/, '/')}webhook/${webhookId}/${webhookPath}`;
+}
+
+/** The example with its credential references and its example webhook base made to fit an n8n. */
+export function prepareExample(
+	workflow: WorkflowFile,
+	options: { credentials: Partial<Record<string, CredentialEntity>>; webhookBaseUrl: string },
+): WorkflowFile {
+	const base = options.webhookBaseUrl.replace(/\/?$/, '/');
+	const rewrite = (value: unknown): unknown => {
+		if (typeof value === 'string') return value.split(EXAMPLE_WEBHOOK_BASE_URL).join(base);
+		if (Array.isArray(value)) return value.map(rewrite);
+		if (typeof value === 'object' && value !== null) {
+			return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, rewrite(inner)]));
+		}
+		return value;
+	};
+	const nodes = workflow.nodes.map((node) => {
+		// Sticky notes keep their text: they tell a reader what to change on another n8n.
+		const parameters =
+			node.type === 'n8n-nodes-base.stickyNote'
+				? node.parameters
+				: (rewrite(node.parameters) as Record<string, unknown>);
+		const prepared: WorkflowNode = { ...node, parameters };
+		if (node.credentials) {
+			prepared.credentials = Object.fromEntries(
+				Object.keys(node.credentials).map((type) => {
+					const credential = options.credentials[type];
+					if (!credential)
+						throw new Error(
+							`${workflow.name}: no credential of type ${type} to point "${node.name}" at.`,
+						);
+					return [type, { id: credential.id, name: credential.name }];
+				}),
+			);
+		}
+		return prepared;
+	});
+	return { ...workflow, nodes };
+}
+
+export interface SandboxCredentialsOptions {
+	sandboxUrl: string;
+	/** The Agent credential's webhook secret; default the sandbox's (so its events are accepted). */
+	webhookSecret?: string;
+}
+
+/** What the two credentials hold when they point at the sandbox. */
+export function sandboxCredentialData(
+	options: SandboxCredentialsOptions,
+): Record<VelentsCredentialType, Record<string, unknown>> {
+	return {
+		velentsAgentApi: {
+			token: DEFAULT_AGENT_TOKEN,
+			baseUrl: options.sandboxUrl,
+			rateLimitWindowSeconds: 60,
+			webhookSecret: options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET,
+		},
+		velentsSupportApi: {
+			token: DEFAULT_SUPPORT_TOKEN,
+			baseUrl: options.sandboxUrl,
+			rateLimitWindowSeconds: 60,
+		},
+	};
+}
+
+/** Creates both credentials, named as the examples reference them, pointing at the sandbox. */
+export async function createSandboxCredentials(
+	api: N8nApi,
+	options: SandboxCredentialsOptions,
+): Promise<Record<VelentsCredentialType, CredentialEntity>> {
+	const data = sandboxCredentialData(options);
+	const created = {} as Record<VelentsCredentialType, CredentialEntity>;
+	for (const type of Object.keys(EXAMPLE_CREDENTIAL_NAMES) as VelentsCredentialType[]) {
+		created[type] = await api.createCredential({
+			name: EXAMPLE_CREDENTIAL_NAMES[type],
+			type,
+			data: data[type],
+		});
+	}
+	return created;
+}
+
+export interface ImportedExample {
+	key: ExampleKey;
+	file: string;
+	workflow: WorkflowEntity;
+	prepared: WorkflowFile;
+}
+
+/** Imports all four examples (inactive); returns them by key. */
+export async function importExamples(
+	api: N8nApi,
+	options: { credentials: Partial<Record<string, CredentialEntity>>; webhookBaseUrl: string },
+): Promise<Record<ExampleKey, ImportedExample>> {
+	const imported = {} as Record<ExampleKey, ImportedExample>;
+	for (const key of Object.keys(EXAMPLES) as ExampleKey[]) {
+		const prepared = prepareExample(await readExample(key), options);
+		imported[key] = {
+			key,
+			file: EXAMPLES[key],
+			workflow: await api.createWorkflow(prepared),
+			prepared,
+		};
+	}
+	return imported;
+}
