@@ -1,10 +1,10 @@
 /**
  * One poll: New Ticket or New Message, with the cursor in the node's static data.
  *
- * Static data changes only when the poll has read a list to the end of what it reads, so an error
- * halfway loses nothing: the lists already read keep their new cursor and emit their records, the
- * others are read again next time. A manual "fetch test event" shows the newest record and leaves
- * the cursor alone.
+ * A list's cursor moves only once the poll has read it, so nothing is lost halfway: after a 429 or a
+ * 5xx the lists already read keep their new cursor and emit their records, the others are read
+ * next time; any other error emits nothing and moves no cursor. A manual "fetch test event" shows
+ * the newest record and leaves the cursor alone.
  */
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
