@@ -240,6 +240,19 @@ describe('the package in a real n8n', () => {
 	);
 
 	test(
+		'a Base URL with a query string fails the credential test instead of testing another address',
+		guarded(async () => {
+			const data = sandboxCredentialData({ sandboxUrl: (sandbox as Sandbox).url });
+			const result = await api.testCredential(credentials.velentsSupportApi, {
+				...data.velentsSupportApi,
+				baseUrl: `${(sandbox as Sandbox).url}/?tenant=2`,
+			});
+			// n8n shows only the lookup's code; the credential's own notice says why, under the field.
+			expect(result).toEqual({ status: 'Error', message: 'ENOTFOUND' });
+		}),
+	);
+
+	test(
 		'the example workflows import, and the follow-up activates with a live Production URL',
 		guarded(async () => {
 			const server = n8n as N8nServer;
