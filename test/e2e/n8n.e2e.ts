@@ -3,7 +3,7 @@
  * another pinned one, e.g. 1.123.81: see tools/n8n/version.ts and tools/compat.ts), installed
  * from its npm tarball the way n8n's community-package installer installs it, against the sandbox.
  *
- * 1. `npm pack`, installed into `<user>/.n8n/nodes` → n8n lists the three nodes and two credentials.
+ * 1. `npm pack`, installed into `<user>/.n8n/nodes` → n8n lists the four nodes and two credentials.
  * 2. Credentials pointing at the sandbox; the example workflows imported; example 2 activated.
  * 3. Example 1 runs → the sandbox plays the conversation to example 2's real Production URL →
  *    exactly one ticket with the extraction and one relayed request in it; every execution succeeded.
@@ -12,6 +12,8 @@
  * 6. n8n 2.x: example 6, n8n's AI Agent with the Velents tools, its chat model a fake
  *    OpenAI-compatible server (./fakeChatModel.ts): the tools the model is offered, what reaches the
  *    sandbox, and what the model gets back (ids, an error naming the field).
+ * 7. Example 5, activated: its Support Trigger's next poll emits a new agent reply (not the
+ *    customer's) into the next node, once.
  *
  * Run with `npm run test:e2e` (also part of `npm test`). The n8n install is cached (cold: about
  * 10 minutes); the test itself always runs. Loopback only; n8n is always stopped, even on failure.
@@ -175,7 +177,7 @@ describe('the package in a real n8n', () => {
 	);
 
 	test(
-		'n8n lists the three nodes and the two credentials, with their icons',
+		'n8n lists the four nodes and the two credentials, with their icons',
 		guarded(async () => {
 			const nodeTypes = await api.nodeTypes();
 			const ours = nodeTypes.filter((type) => type.name.startsWith('n8n-nodes-velents.'));
@@ -527,6 +529,41 @@ describe('the package in a real n8n', () => {
 	);
 
 	test(
+		'example 5: the activated Support Trigger emits a new agent reply into the next node, once',
+		guarded(async () => {
+			const activeSandbox = sandbox as Sandbox;
+			const agentReply = examples.agentReply;
+			const ticket = activeSandbox.addTicket({
+				subject: 'Where is order 1212?',
+				message: 'Any news?',
+			});
+			const activated = await api.activateWorkflow(
+				agentReply.workflow.id,
+				agentReply.workflow.versionId,
+			);
+			expect(activated.active).toBe(true);
+			// The poll at activation took the baseline: what was there before starts nothing.
+			await sleep(QUIET_PERIOD_MS);
+			expect(await api.listExecutions({ workflowId: agentReply.workflow.id })).toEqual([]);
+
+			activeSandbox.addMessage(ticket.conversation_id, { role: 'customer', message: 'Hello?' });
+			activeSandbox.addMessage(ticket.conversation_id, {
+				role: 'agent',
+				message: 'Order 1212 ships today',
+			});
+			// n8n polls every minute: the next poll finds the reply.
+			const [run] = await timed('scenario: agent reply → next minute poll → execution', () =>
+				api.waitForExecutions(agentReply.workflow.id, 1, 75_000),
+			);
+			const execution = await api.getExecution(run.id);
+			expect([execution.mode, execution.status]).toEqual(['trigger', 'success']);
+			expect(execution.data).toContain('Velents agent replied: Order 1212 ships today');
+			expect(execution.data).toContain(ticket.public_id);
+			expect(execution.data).not.toContain('Velents agent replied: Hello?');
+		}),
+	);
+
+	test(
 		'every execution n8n recorded succeeded',
 		guarded(async () => {
 			const all = await api.listExecutions();
@@ -538,6 +575,7 @@ describe('the package in a real n8n', () => {
 					[examples.followUp.workflow.name, 'webhook', 'success'],
 					[examples.campaign.workflow.name, 'manual', 'success'],
 					[examples.supportSync.workflow.name, 'manual', 'success'],
+					[examples.agentReply.workflow.name, 'trigger', 'success'],
 				].sort(),
 			);
 		}),

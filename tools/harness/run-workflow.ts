@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import type {
 	ExecutionError,
+	IDataObject,
 	ExecutionStatus,
 	IConnections,
 	INode,
@@ -122,6 +124,29 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 		runExecutionData,
 	).processRunExecutionData(workflow);
 	return toResult(run, executedNodes);
+}
+
+/**
+ * The workflow as n8n holds an active one while its triggers listen or poll: a copy of the JSON,
+ * with its own id and static data.
+ */
+export function activeWorkflow(
+	json: WorkflowJson,
+	nodeTypes: NodePackage,
+	kind: 'webhook' | 'poll',
+	staticData: IDataObject = {},
+): Workflow {
+	const copy = structuredClone(json);
+	return new Workflow({
+		id: `${kind}-workflow-${randomUUID()}`,
+		name: copy.name ?? `Harness ${kind} workflow`,
+		nodes: copy.nodes,
+		connections: copy.connections,
+		active: true,
+		nodeTypes,
+		staticData: structuredClone(staticData),
+		settings: copy.settings ?? { executionOrder: 'v1' },
+	});
 }
 
 /** Reads a workflow exported from the n8n editor. */

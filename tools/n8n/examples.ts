@@ -25,6 +25,7 @@ export const EXAMPLES = {
 	followUp: '2-follow-up-on-ended.json',
 	campaign: '3-campaign-batch.json',
 	supportSync: '4-support-center-sync.json',
+	agentReply: '5-new-agent-reply.json',
 } as const;
 export type ExampleKey = keyof typeof EXAMPLES;
 
