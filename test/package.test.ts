@@ -77,7 +77,7 @@ describe('package.json, as n8n requires of a community package', () => {
 
 	it('declares its nodes and credentials for n8n API version 1, strict', () => {
 		expect(manifest.n8n).toMatchObject({ n8nNodesApiVersion: 1, strict: true });
-		expect(manifest.n8n.nodes).toHaveLength(3);
+		expect(manifest.n8n.nodes).toHaveLength(4);
 		expect(manifest.n8n.credentials).toHaveLength(2);
 	});
 });

@@ -38,6 +38,7 @@ const EXAMPLE_TITLES: Record<ExampleKey, string> = {
 	followUp: 'Follow up on onEnded (active)',
 	campaign: 'A campaign: rows → Batch',
 	supportSync: 'Support Center sync',
+	agentReply: 'New agent reply into your CRM (polling; activate it to try)',
 	waitForOrder: 'Call one customer and wait (sub-workflow)',
 	waitPerOrder: 'Call and wait per order (calls 7a)',
 };

@@ -3,7 +3,7 @@
  * the package publishes. Strict mode wants the folder's eslint.config.mjs to be n8n's default and lints
  * every `.ts` file under it, tooling included; so it runs on a staged copy of package.json, nodes/,
  * credentials/ and icons/ with the default config beside them, and the repository keeps its own
- * eslint.config.mjs for the rest. Exits with n8n-node's status.
+ * eslint.config.mjs for the rest. Fails on any finding, warnings included.
  */
 import { spawnSync } from 'node:child_process';
 import { cp, mkdtemp, rm, symlink } from 'node:fs/promises';
@@ -28,12 +28,18 @@ async function main(): Promise<number> {
 		await symlink(path.join(ROOT, 'node_modules'), path.join(stage, 'node_modules'), 'dir');
 		const lint = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'n8n-node'), ['lint'], {
 			cwd: stage,
-			stdio: 'inherit',
+			encoding: 'utf8',
 		});
 		if (lint.error) throw lint.error;
-		if (lint.status === 0)
+		process.stdout.write(lint.stdout);
+		process.stderr.write(lint.stderr);
+		// n8n-node exits 0 on warnings; a warning is a finding too (ESLint's summary names problems).
+		const findings = /\d+ problems? \(/.test(`${lint.stdout}${lint.stderr}`);
+		if (lint.status === 0 && !findings) {
 			console.log(`n8n-node lint (strict): ${PUBLISHED.join(', ')} pass with no finding.`);
-		return lint.status ?? 1;
+			return 0;
+		}
+		return lint.status || 1;
 	} finally {
 		await rm(stage, { recursive: true, force: true });
 	}

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import type { TransportOptions } from './transport';
 
@@ -66,4 +66,12 @@ export function returnAllOrLimit(): INodeProperties[] {
 			displayOptions: { show: { returnAll: [false] } },
 		},
 	];
+}
+
+/** Options for an API enum, each shown capitalised: `high` → High. */
+export function enumOptions(values: readonly string[]): INodePropertyOptions[] {
+	return values.map((value) => ({
+		name: value.charAt(0).toUpperCase() + value.slice(1),
+		value,
+	}));
 }

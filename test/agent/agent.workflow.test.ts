@@ -449,21 +449,15 @@ describe('Batch', () => {
 		);
 	});
 
-	/** The second Batch call answers 422 (a fault armed once the first one is answered). */
-	const failSecondBatchCall = (body?: unknown) => {
-		const arm = (record: { method: string; path: string }) => {
-			if (record.method !== 'POST' || record.path !== '/Integration/Agent/Batch') return;
-			sandbox.injectFault({
-				method: 'POST',
-				path: '/Integration/Agent/Batch',
-				status: 422,
-				count: 1,
-				body,
-			});
-			sandbox.events.off('request', arm);
-		};
-		sandbox.events.on('request', arm);
-	};
+	/** The second Batch call answers 422 (the first is let through). */
+	const failSecondBatchCall = (body?: unknown) =>
+		sandbox.injectFault({
+			skip: 1,
+			method: 'POST',
+			path: '/Integration/Agent/Batch',
+			status: 422,
+			body,
+		});
 
 	const withBadPhones = () =>
 		items(

@@ -8,7 +8,7 @@ import { visibleParameters } from '../helpers/description';
 const node = new VelentsAgent();
 const { description } = node;
 
-const visible = (operation: string, extra: Record<string, string> = {}) =>
+const visible = (operation: string, extra: Record<string, string | boolean> = {}) =>
 	visibleParameters(description, { operation, ...extra });
 
 describe('Velents Agent description', () => {
@@ -58,6 +58,7 @@ describe('Velents Agent description', () => {
 			'variables',
 			'checkVariables',
 			'webhook',
+			'skipDispatched',
 			'requestSettings',
 		]);
 		expect(visible('dispatch', { variablesInput: 'json' })).toContain('variablesJson');
@@ -74,9 +75,19 @@ describe('Velents Agent description', () => {
 			'batchName',
 			'rowsPerCall',
 			'webhook',
+			'skipDispatched',
 			'requestSettings',
 		]);
 		expect(visible('getConfiguration')).toEqual(['resource', 'operation', 'requestSettings']);
+	});
+
+	test('Skip Contacts Already Dispatched: off by default; on, it shows its key, scope, retention and reset', () => {
+		const settings = ['dispatchKey', 'dispatchKeyScope', 'dispatchKeysKept', 'forgetDispatched'];
+		for (const operation of ['dispatch', 'batch']) {
+			expect(visible(operation)).not.toContain('dispatchKey');
+			const on = visible(operation, { skipDispatched: true });
+			expect(on.slice(on.indexOf('skipDispatched') + 1, -1)).toEqual(settings);
+		}
 	});
 
 	test('variables: a resource mapper of the agent variables, added field by field', () => {

@@ -60,3 +60,11 @@ export const unprocessable = (message = 'The given data was invalid.'): MockResp
 	statusCode: 422,
 	body: { message, errors: { rows: ['The rows field is invalid.'] } },
 });
+
+/** A customer per item (`phone`, `order_id`), with the variables the sandbox's agent declares. */
+export const customerRowParameters = {
+	channelId: 3,
+	phone: '={{ $json.phone }}',
+	variablesInput: 'json',
+	variablesJson: '={{ JSON.stringify({ company_name: "acme", order_id: $json.order_id }) }}',
+} as const;

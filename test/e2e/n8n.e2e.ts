@@ -3,7 +3,7 @@
  * another pinned one, e.g. 1.123.81: see tools/n8n/version.ts and tools/compat.ts), installed
  * from its npm tarball the way n8n's community-package installer installs it, against the sandbox.
  *
- * 1. `npm pack`, installed into `<user>/.n8n/nodes` → n8n lists the three nodes and two credentials.
+ * 1. `npm pack`, installed into `<user>/.n8n/nodes` → n8n lists the four nodes and two credentials.
  * 2. Credentials pointing at the sandbox; the example workflows imported; example 2 activated.
  * 3. Example 1 runs → the sandbox plays the conversation to example 2's real Production URL →
  *    exactly one ticket with the extraction and one relayed request in it; every execution succeeded.
@@ -12,6 +12,8 @@
  * 6. n8n 2.x: example 6, n8n's AI Agent with the Velents tools, its chat model a fake
  *    OpenAI-compatible server (./fakeChatModel.ts): the tools the model is offered, what reaches the
  *    sandbox, and what the model gets back (ids, an error naming the field).
+ * 7. Example 5, activated: its Support Trigger's next poll emits a new agent reply (not the
+ *    customer's) into the next node, once.
  *
  * Run with `npm run test:e2e` (also part of `npm test`). The n8n install is cached (cold: about
  * 10 minutes); the test itself always runs. Loopback only; n8n is always stopped, even on failure.
@@ -52,6 +54,8 @@ import {
 	waitForWebhook,
 } from '../../tools/n8n/playground';
 import { N8N_1X_CREDENTIAL_REJECTED_MESSAGE } from '../../tools/n8n/profile';
+import { readProcessedData } from '../../tools/n8n/processedData';
+import { customerRowParameters } from '../agent/fixtures';
 import { seconds, sleep } from '../../tools/n8n/process';
 import { startN8n } from '../../tools/n8n/server';
 import { selectedN8n } from '../../tools/n8n/version';
@@ -165,7 +169,7 @@ describe('the package in a real n8n', () => {
 	);
 
 	test(
-		'n8n lists the three nodes and the two credentials, with their icons',
+		'n8n lists the four nodes and the two credentials, with their icons',
 		guarded(async () => {
 			const nodeTypes = await api.nodeTypes();
 			const ours = nodeTypes.filter((type) => type.name.startsWith('n8n-nodes-velents.'));
@@ -408,6 +412,28 @@ describe('the package in a real n8n', () => {
 	);
 
 	test(
+		'an accepted event is answered by n8n, after it holds the execution, with {received: true}; a redelivery is ignored',
+		guarded(async () => {
+			const onEnded = (sandbox as Sandbox)
+				.deliveries()
+				.find((delivery) => delivery.event_type === 'onEnded') as DeliveryRecord;
+			const event = structuredClone(onEnded.body) as { conversation: { id: number } };
+			event.conversation.id += 100_000; // another conversation: not a repeat of the one played
+			const signed = {
+				'content-type': 'application/json',
+				'x-velents-authorization': DEFAULT_WEBHOOK_SECRET,
+			};
+			const accepted = await postEvent(JSON.stringify(event), signed);
+			expect({ status: accepted.status, body: JSON.parse(accepted.text) as unknown }).toEqual({
+				status: 200,
+				body: { received: true },
+			});
+			const again = await postEvent(JSON.stringify(event), signed);
+			expect(JSON.parse(again.text)).toEqual({ received: true, ignored: 'duplicate' });
+		}),
+	);
+
+	test(
 		'malformed events get 400 and start no execution',
 		guarded(async () => {
 			const before = await executionCount();
@@ -495,6 +521,41 @@ describe('the package in a real n8n', () => {
 	);
 
 	test(
+		'example 5: the activated Support Trigger emits a new agent reply into the next node, once',
+		guarded(async () => {
+			const activeSandbox = sandbox as Sandbox;
+			const agentReply = examples.agentReply;
+			const ticket = activeSandbox.addTicket({
+				subject: 'Where is order 1212?',
+				message: 'Any news?',
+			});
+			const activated = await api.activateWorkflow(
+				agentReply.workflow.id,
+				agentReply.workflow.versionId,
+			);
+			expect(activated.active).toBe(true);
+			// The poll at activation took the baseline: what was there before starts nothing.
+			await sleep(QUIET_PERIOD_MS);
+			expect(await api.listExecutions({ workflowId: agentReply.workflow.id })).toEqual([]);
+
+			activeSandbox.addMessage(ticket.conversation_id, { role: 'customer', message: 'Hello?' });
+			activeSandbox.addMessage(ticket.conversation_id, {
+				role: 'agent',
+				message: 'Order 1212 ships today',
+			});
+			// n8n polls every minute: the next poll finds the reply.
+			const [run] = await timed('scenario: agent reply → next minute poll → execution', () =>
+				api.waitForExecutions(agentReply.workflow.id, 1, 75_000),
+			);
+			const execution = await api.getExecution(run.id);
+			expect([execution.mode, execution.status]).toEqual(['trigger', 'success']);
+			expect(execution.data).toContain('Velents agent replied: Order 1212 ships today');
+			expect(execution.data).toContain(ticket.public_id);
+			expect(execution.data).not.toContain('Velents agent replied: Hello?');
+		}),
+	);
+
+	test(
 		'every execution n8n recorded succeeded',
 		guarded(async () => {
 			const all = await api.listExecutions();
@@ -502,8 +563,11 @@ describe('the package in a real n8n', () => {
 				[
 					[examples.dispatch.workflow.name, 'manual', 'success'],
 					[examples.followUp.workflow.name, 'webhook', 'success'],
+					// The event posted directly, to read n8n's own acknowledgement.
+					[examples.followUp.workflow.name, 'webhook', 'success'],
 					[examples.campaign.workflow.name, 'manual', 'success'],
 					[examples.supportSync.workflow.name, 'manual', 'success'],
+					[examples.agentReply.workflow.name, 'trigger', 'success'],
 				].sort(),
 			);
 		}),
@@ -675,5 +739,177 @@ describeOnN8n2('the Velents nodes as tools of n8n’s AI Agent', () => {
 			]);
 			expect(activeSandbox.dispatches()).toHaveLength(dispatchesBefore);
 		}),
+	);
+});
+
+/**
+ * Skip Contacts Already Dispatched in a real n8n: its deduplication helpers, its database. Runs
+ * after the tests above, which check the list of all executions.
+ */
+describe('re-runnable campaigns in a real n8n', () => {
+	const phoneOf = (index: number) => `+9665${String(index).padStart(8, '0')}`;
+
+	/** Manual Trigger → `count` customers (Set + Split Out, as example 3) → the given agent nodes, side by side. */
+	const campaign = async (name: string, count: number, agents: Array<[string, object]>) => {
+		const rows =
+			'={{ JSON.stringify({ rows: Array.from({ length: ' +
+			count +
+			" }, (_, i) => ({ phone: '+9665' + String(i).padStart(8, '0'), order_id: 'O-' + i })) }) }}";
+		const agentNodes = agents.map(([nodeName, parameters], index) => ({
+			id: `agent-${index}`,
+			name: nodeName,
+			type: 'n8n-nodes-velents.velentsAgent',
+			typeVersion: 1,
+			position: [660, index * 200] as [number, number],
+			parameters: {
+				...customerRowParameters,
+				skipDispatched: true,
+				...parameters,
+			},
+			credentials: {
+				velentsAgentApi: {
+					id: credentials.velentsAgentApi.id,
+					name: credentials.velentsAgentApi.name,
+				},
+			},
+		}));
+		return await api.createWorkflow({
+			name,
+			nodes: [
+				{
+					id: 'trigger',
+					name: MANUAL_TRIGGER_NAME,
+					type: 'n8n-nodes-base.manualTrigger',
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: {},
+				},
+				{
+					id: 'rows',
+					name: 'Customers',
+					type: 'n8n-nodes-base.set',
+					typeVersion: 3.4,
+					position: [220, 0],
+					parameters: { mode: 'raw', jsonOutput: rows, options: {} },
+				},
+				{
+					id: 'split',
+					name: 'One item per customer',
+					type: 'n8n-nodes-base.splitOut',
+					typeVersion: 1,
+					position: [440, 0],
+					parameters: { fieldToSplitOut: 'rows', options: {} },
+				},
+				...agentNodes,
+			],
+			connections: {
+				[MANUAL_TRIGGER_NAME]: { main: [[{ node: 'Customers', type: 'main', index: 0 }]] },
+				Customers: { main: [[{ node: 'One item per customer', type: 'main', index: 0 }]] },
+				'One item per customer': {
+					main: [agentNodes.map((node) => ({ node: node.name, type: 'main', index: 0 }))],
+				},
+			},
+			settings: { executionOrder: 'v1' },
+		});
+	};
+	const runOnce = async (workflowId: string) =>
+		await api.waitForExecution(await api.runManually(workflowId, MANUAL_TRIGGER_NAME), 180_000);
+
+	beforeEach(() => {
+		(sandbox as Sandbox).reset();
+		// Hundreds of requests: the rate limit is not what these tests are about.
+		(sandbox as Sandbox).configure({ rateLimit: { limit: 1_000_000 } });
+	});
+	afterAll(() => (sandbox as Sandbox).reset());
+
+	test(
+		'a 1,000-row Batch stopped after call 1 and run again sends only the remaining rows; n8n keeps 1 row of about 27 bytes a key',
+		guarded(async () => {
+			const activeSandbox = sandbox as Sandbox;
+			const workflow = await campaign('Rerun: Batch', 1000, [
+				['Batch', { operation: 'batch', batchName: 'June', rowsPerCall: 500 }],
+			]);
+			// Call 2 fails: the run stops after call 1.
+			activeSandbox.injectFault({
+				skip: 1,
+				method: 'POST',
+				path: '/Integration/Agent/Batch',
+				status: 422,
+			});
+			expect((await runOnce(workflow.id)).status).toBe('error');
+			expect(activeSandbox.batches().map((batch) => batch.rows.length)).toEqual([500]);
+
+			expect((await runOnce(workflow.id)).status).toBe('success');
+			const batches = activeSandbox.batches();
+			expect(batches.map((batch) => [batch.name, batch.rows.length])).toEqual([
+				['June (1/2)', 500],
+				['June (2/2)', 500],
+			]);
+			const phones = batches.flatMap((batch) => batch.rows.map((row) => row.phone));
+			expect(new Set(phones).size).toBe(1000);
+			expect(phones).toContain(phoneOf(999));
+
+			const stored = await readProcessedData(
+				installation,
+				(n8n as N8nServer).userFolder,
+				workflow.id,
+			);
+			expect(stored.map((row) => [row.context, row.entries])).toEqual([['', 1000]]);
+			const bytesPerKey = stored[0].bytes / stored[0].entries;
+			print(
+				`processed_data: ${stored.length} row, ${stored[0].bytes} bytes for ${stored[0].entries} keys (${bytesPerKey.toFixed(1)} B/key)`,
+			);
+			expect(bytesPerKey).toBeLessThan(30);
+		}),
+		300_000,
+	);
+
+	test(
+		'a Dispatch run twice over the same 50 items sends 50 conversations in total; a changed Dispatch Key dispatches again',
+		guarded(async () => {
+			const activeSandbox = sandbox as Sandbox;
+			const workflow = await campaign('Rerun: Dispatch', 50, [
+				['June', { operation: 'dispatch', dispatchKey: '={{ "june" }}' }],
+			]);
+			expect((await runOnce(workflow.id)).status).toBe('success');
+			expect((await runOnce(workflow.id)).status).toBe('success');
+			expect(activeSandbox.dispatches()).toHaveLength(50);
+
+			// Another node of the same workflow (the scope is the workflow) with another key.
+			const changed = await campaign('Rerun: two keys', 10, [
+				['June', { operation: 'dispatch', dispatchKey: '={{ "june" }}' }],
+				['July', { operation: 'dispatch', dispatchKey: '={{ "july" }}' }],
+			]);
+			const before = activeSandbox.dispatches().length;
+			expect((await runOnce(changed.id)).status).toBe('success');
+			expect((await runOnce(changed.id)).status).toBe('success');
+			expect(activeSandbox.dispatches().length - before).toBe(20);
+		}),
+		300_000,
+	);
+
+	test(
+		'the race, measured: two executions started together over the same 50 customers',
+		guarded(async () => {
+			const activeSandbox = sandbox as Sandbox;
+			const workflow = await campaign('Rerun: race', 50, [['Dispatch', { operation: 'dispatch' }]]);
+			const [first, second] = await Promise.all([
+				api.runManually(workflow.id, MANUAL_TRIGGER_NAME),
+				api.runManually(workflow.id, MANUAL_TRIGGER_NAME),
+			]);
+			await api.waitForExecution(first, 180_000);
+			await api.waitForExecution(second, 180_000);
+			const phones = activeSandbox.dispatches().map((record) => record.conversation.phone);
+			const twice = phones.length - new Set(phones).size;
+			print(
+				`race: 2 executions at once over 50 customers: ${phones.length} conversations, ${twice} customers reached twice`,
+			);
+			// Measured, not wished away (see the README): every customer at least once, none three times.
+			const perPhone = new Map<string, number>();
+			for (const phone of phones) perPhone.set(phone, (perPhone.get(phone) ?? 0) + 1);
+			expect(perPhone.size).toBe(50);
+			expect(Math.max(...perPhone.values())).toBeLessThanOrEqual(2);
+		}),
+		300_000,
 	);
 });

@@ -5,6 +5,7 @@
  *   pacing     Velents Support under a rate limit vs n8n's HTTP Request node with Retry On Fail (real n8n)
  *   trigger    Velents Agent Trigger vs n8n's Webhook node (real n8n)
  *   footprint  the packed tarball and each module's cold load time
+ *   rerun      Skip Contacts Already Dispatched: its cost on a 10,000-row Batch, its storage, the race
  *
  * Prints a table, writes every figure by name to tools/figures/bench-results.json and the latest table to
  * BENCHMARKS.md. `npm run bench -- --only pacing,trigger` runs some suites; the others keep the
@@ -20,6 +21,8 @@ import type { CampaignFigures } from './campaign';
 import { benchFootprint } from './footprint';
 import type { FootprintFigures } from './footprint';
 import { benchPacing } from './pacing';
+import { benchRerun } from './rerun';
+import type { RaceFigures, RerunFigures } from './rerun';
 import type { PacingFigures, PacingSide } from './pacing';
 import { benchTrigger } from './trigger';
 import type { TriggerFigures, TriggerSide } from './trigger';
@@ -37,7 +40,7 @@ import {
 const RESULTS_FILE = figuresFile('bench-results.json');
 /** This command's section of BENCHMARKS.md: all of it but the scale test's. */
 const SECTION = 'bench';
-export const SUITES = ['campaign', 'pacing', 'trigger', 'footprint'] as const;
+export const SUITES = ['campaign', 'pacing', 'trigger', 'footprint', 'rerun'] as const;
 export type SuiteName = (typeof SUITES)[number];
 
 interface SuiteDetails {
@@ -45,6 +48,7 @@ interface SuiteDetails {
 	pacing: PacingFigures;
 	trigger: TriggerFigures;
 	footprint: FootprintFigures;
+	rerun: RerunFigures;
 }
 
 export interface Machine {
@@ -62,7 +66,13 @@ export interface Machine {
  * The shape of each suite's figures: a previous run's suite of another version is dropped rather
  * than compared. Bump a suite's number when its figures change shape or meaning.
  */
-const SCHEMA: Record<SuiteName, number> = { campaign: 1, pacing: 2, trigger: 3, footprint: 1 };
+const SCHEMA: Record<SuiteName, number> = {
+	campaign: 1,
+	pacing: 2,
+	trigger: 3,
+	footprint: 1,
+	rerun: 1,
+};
 
 interface SuiteResult<K extends SuiteName> {
 	/** SCHEMA[suite] when it ran. */
@@ -180,6 +190,13 @@ async function main(): Promise<void> {
 		await suite(
 			'footprint',
 			() => benchFootprint(),
+			() => machine,
+		);
+
+	if (only.includes('rerun'))
+		await suite(
+			'rerun',
+			() => benchRerun(),
 			() => machine,
 		);
 
@@ -762,6 +779,62 @@ function sections(results: Results): Section[] {
 			],
 		});
 	}
+	const rerun = results.suites.rerun?.details;
+	if (rerun) {
+		const raceRow = (label: string, race: RaceFigures) =>
+			row(
+				`${label}, store read-to-write ${race.latencyMs} ms: reached twice`,
+				`${count(race.reachedTwice)} of ${count(race.customers)}`,
+				'',
+				'',
+				'',
+				'',
+			);
+		out.push({
+			suite: 'rerun',
+			title: `Re-runnable campaigns: Skip Contacts Already Dispatched on a ${count(rerun.rows)}-row Batch (${rerun.rowsPerCall} rows per call), n8n's engine, in-memory store`,
+			baseline: 'the same Batch with the option off',
+			rows: [
+				row(
+					'First run, empty store',
+					ms(rerun.emptyStoreMs),
+					ms(rerun.withoutMs),
+					times(rerun.emptyStoreRatio),
+					'',
+					'',
+				),
+				row(
+					'First run, 100,000 keys already kept',
+					ms(rerun.fullStoreMs),
+					ms(rerun.withoutMs),
+					times(rerun.fullStoreRatio),
+					'',
+					'',
+				),
+				row(
+					'Run again: every row skipped, nothing sent',
+					ms(rerun.allSkippedMs),
+					ms(rerun.withoutMs),
+					times(rerun.allSkippedMs / rerun.withoutMs),
+					'',
+					'',
+				),
+				row('Store rows per scope', count(rerun.storeRows), '', '', '', ''),
+				row('Bytes per recorded key', `${rerun.bytesPerKey} B`, '', '', '', ''),
+				row(
+					'The row at 100,000 keys (read and written by every check)',
+					`${count(rerun.rowBytesAtRetention)} B`,
+					'',
+					'',
+					'',
+					'',
+				),
+				row('One check of 500 keys against 100,000', ms(rerun.checkMsAtRetention), '', '', '', ''),
+				...rerun.dispatchRaces.map((race) => raceRow('Two Dispatch runs at once', race)),
+				...rerun.batchRaces.map((race) => raceRow('Two Batch runs at once', race)),
+			],
+		});
+	}
 	return out;
 }
 
@@ -908,11 +981,17 @@ ${
   delivery memory filled to its capacity, measured after garbage collection in the bench process.
 - **Footprint** (\`tools/bench/footprint.ts\`): \`npm pack\`, and the median over fresh Node processes of the
   time to require each node and credential module after \`n8n-workflow\`.
+- **Re-runnable campaigns** (\`tools/bench/rerun.ts\`): the same 10,000-row Batch through n8n's engine
+  (the harness) against the sandbox, with Skip Contacts Already Dispatched off and on, one run each in
+  one process after a warm-up; n8n-core's deduplication helpers over the harness's in-memory store,
+  which keeps n8n's row shape (one JSON list of md5/base64 hashes per workflow and scope), so bytes per
+  key are n8n's. The race: two executions started together over the same customers, the store's read
+  and write set apart by the given latency, as a database round trip would.
 
 ## Reproduce
 
 \`\`\`sh
-npm ci && npm run bench                          # all four suites
+npm ci && npm run bench                          # all five suites
 npm run bench -- --only pacing,trigger           # some; the others keep the figures of their last run
 \`\`\`
 

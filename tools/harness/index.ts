@@ -8,5 +8,8 @@ import './env';
 
 export { HARNESS_START_NODE_TYPE } from './start-node';
 export type { CredentialsByType } from './credentials-helper';
+export { startPoller } from './poll';
+export type { Poller, PollerOptions } from './poll';
 export { readWorkflowJson, runWorkflow } from './run-workflow';
 export type { RunWorkflowOptions, WorkflowJson, WorkflowRunResult } from './run-workflow';
+export { harnessDeduplicationStore, InMemoryDeduplicationStore } from './deduplication';

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import type {
 	ExecutionError,
+	IDataObject,
 	ExecutionStatus,
 	IConnections,
 	INode,
@@ -18,6 +20,7 @@ import { STICKY_NODE_TYPE, UserError, Workflow, createRunExecutionData } from 'n
 import { createAdditionalData } from './additional-data';
 import type { CredentialsByType } from './credentials-helper';
 import { HarnessCredentialsHelper } from './credentials-helper';
+import { harnessDeduplicationStore } from './deduplication';
 import { NodePackage } from './node-package';
 
 /** The parts of an n8n workflow export (editor "Download" / copy) that the harness runs. */
@@ -114,6 +117,8 @@ export interface PreparedWorkflow {
 /** The n8n Workflow for workflow JSON, with the package's built nodes. */
 export async function prepareWorkflow(options: RunWorkflowOptions): Promise<PreparedWorkflow> {
 	const nodePackage = await NodePackage.load(options.nodePackageDir);
+	// The nodes' `helpers.checkProcessedAndRecord` and relatives need n8n-core's service initialised.
+	await harnessDeduplicationStore();
 
 	// Workflow fills in parameter defaults on the nodes it is given: work on copies.
 	const {
@@ -161,6 +166,29 @@ async function execute(
 		runExecutionData,
 	).processRunExecutionData(workflow);
 	return toResult(run, executedNodes);
+}
+
+/**
+ * The workflow as n8n holds an active one while its triggers listen or poll: a copy of the JSON,
+ * with its own id and static data.
+ */
+export function activeWorkflow(
+	json: WorkflowJson,
+	nodeTypes: NodePackage,
+	kind: 'webhook' | 'poll',
+	staticData: IDataObject = {},
+): Workflow {
+	const copy = structuredClone(json);
+	return new Workflow({
+		id: `${kind}-workflow-${randomUUID()}`,
+		name: copy.name ?? `Harness ${kind} workflow`,
+		nodes: copy.nodes,
+		connections: copy.connections,
+		active: true,
+		nodeTypes,
+		staticData: structuredClone(staticData),
+		settings: copy.settings ?? { executionOrder: 'v1' },
+	});
 }
 
 /** Reads a workflow exported from the n8n editor. */

@@ -24,7 +24,6 @@
  */
 import { runWorkflow } from './index';
 
-import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse as parseQueryString } from 'node:querystring';
@@ -46,6 +45,7 @@ import { createAdditionalData } from './additional-data';
 import type { CredentialsByType } from './credentials-helper';
 import { HarnessCredentialsHelper } from './credentials-helper';
 import { NodePackage } from './node-package';
+import { activeWorkflow } from './run-workflow';
 import type { WorkflowJson, WorkflowRunResult } from './run-workflow';
 
 export interface WebhookReceiverOptions {
@@ -98,17 +98,7 @@ export async function startWebhookReceiver(
 	const nodePackage = await NodePackage.load(options.nodePackageDir);
 	const credentials = { ...options.credentials };
 	const mode = options.mode ?? 'webhook';
-	const workflowJson = structuredClone(options.workflow);
-	const workflow = new Workflow({
-		id: `webhook-workflow-${randomUUID()}`,
-		name: workflowJson.name ?? 'Harness webhook workflow',
-		nodes: workflowJson.nodes,
-		connections: workflowJson.connections,
-		active: true,
-		nodeTypes: nodePackage,
-		staticData: {},
-		settings: workflowJson.settings ?? { executionOrder: 'v1' },
-	});
+	const workflow = activeWorkflow(options.workflow, nodePackage, 'webhook');
 	const node = findTriggerNode(workflow, nodePackage, options.triggerNode);
 	const nodeType = nodePackage.getByNameAndVersion(node.type, node.typeVersion);
 	const description = webhookDescriptionOf(nodeType, node);
@@ -180,7 +170,7 @@ export async function startWebhookReceiver(
 			record.startedExecution = true;
 			executions.push(
 				runWorkflow({
-					workflow: workflowJson,
+					workflow: options.workflow,
 					nodePackageDir: options.nodePackageDir,
 					credentials,
 					triggerItems: result.workflowData[0] ?? [],

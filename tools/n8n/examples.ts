@@ -27,6 +27,7 @@ export const EXAMPLES = {
 	followUp: '2-follow-up-on-ended.json',
 	campaign: '3-campaign-batch.json',
 	supportSync: '4-support-center-sync.json',
+	agentReply: '5-new-agent-reply.json',
 	// Imported before 7b, which calls it as a sub-workflow.
 	waitForOrder: '7a-call-one-customer-and-wait.json',
 	waitPerOrder: '7b-call-and-wait-per-order.json',

@@ -27,6 +27,7 @@ export const PACKAGE_NODE_TYPES = [
 	'n8n-nodes-velents.velentsAgent',
 	'n8n-nodes-velents.velentsAgentTrigger',
 	'n8n-nodes-velents.velentsSupport',
+	'n8n-nodes-velents.velentsSupportTrigger',
 ] as const;
 export const PACKAGE_CREDENTIAL_TYPES = ['velentsAgentApi', 'velentsSupportApi'] as const;
 

@@ -32,6 +32,15 @@ describe('sandbox fault injection', () => {
 			expect(statuses).toEqual([500, 500, 200]);
 		});
 
+		it('let `skip` matching requests through first (a campaign failing at its second call)', async () => {
+			sandbox.injectFault({ skip: 1, status: 422, method: 'POST', path: SUPPORT_PATHS.tickets });
+			const statuses = [(await me()).status, (await createTicket()).status];
+			expect([...statuses, (await createTicket()).status, (await createTicket()).status]).toEqual([
+				200, 201, 422, 201,
+			]);
+			expect(sandbox.tickets()).toHaveLength(2);
+		});
+
 		it('match only the given method and path, leaving other requests alone', async () => {
 			sandbox.injectFault({ count: 1, status: 502, method: 'POST', path: SUPPORT_PATHS.tickets });
 			expect((await me()).status).toBe(200);

@@ -8,6 +8,8 @@ import { z } from 'zod';
 export const faultSpecSchema = z
 	.object({
 		count: z.number().int().min(1).default(1),
+		/** Matching requests let through, answered as usual, before the fault starts (a campaign's call 2). */
+		skip: z.number().int().min(0).default(0),
 		/** Answer with this status instead (500 when neither status, drop nor latency is given). */
 		status: z.number().int().min(100).max(599).optional(),
 		/** Real milliseconds to wait before answering (not scaled: it is about client timeouts). */
@@ -31,7 +33,11 @@ export const faultSpecSchema = z
 	.strict();
 
 export type FaultSpec = z.input<typeof faultSpecSchema>;
-export type Fault = z.output<typeof faultSpecSchema> & { id: number; remaining: number };
+export type Fault = z.output<typeof faultSpecSchema> & {
+	id: number;
+	remaining: number;
+	skipped: number;
+};
 
 /** What a taken fault does to one request. */
 export interface FaultEffect {
@@ -48,7 +54,7 @@ export class FaultInjector {
 
 	add(spec: FaultSpec): Fault {
 		const parsed = faultSpecSchema.parse(spec);
-		const fault: Fault = { ...parsed, id: this.nextId++, remaining: parsed.count };
+		const fault: Fault = { ...parsed, id: this.nextId++, remaining: parsed.count, skipped: 0 };
 		this.faults.push(fault);
 		return fault;
 	}
@@ -57,6 +63,10 @@ export class FaultInjector {
 	take(method: string, path: string): FaultEffect | undefined {
 		const fault = this.faults.find((candidate) => matches(candidate, method, path));
 		if (!fault) return undefined;
+		if (fault.skipped < fault.skip) {
+			fault.skipped++;
+			return undefined;
+		}
 		fault.remaining--;
 		if (fault.remaining === 0) this.faults = this.faults.filter((candidate) => candidate !== fault);
 		const latencyMs = fault.latencyMs ?? 0;

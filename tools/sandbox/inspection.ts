@@ -4,13 +4,18 @@
  */
 import type { ServerResponse } from 'node:http';
 
+import type { z } from 'zod';
+
+import type { HistoryItem, Ticket } from '../../nodes/shared/contract/types';
 import { faultSpecSchema } from './faults';
 import type { FaultInjector, FaultSpec } from './faults';
-import { isPlainObject, parseJsonBody, queryObject, writeJson } from './http';
+import { HttpError, isPlainObject, parseJsonBody, queryObject, writeJson } from './http';
 import { configPatchSchema, serializableOptions } from './options';
 import type { SandboxConfigPatch, SandboxOptions } from './options';
 import { paramTemplate, Router } from './router';
 import type { DeliveryRecord, SandboxState } from './state';
+import { activityScriptSchema, newMessageSchema, newTicketSchema } from './supportActivity';
+import type { ActivityScript, NewMessage, NewTicket } from './supportActivity';
 import { check } from './validation';
 
 export const INSPECTION_PREFIX = '/__sandbox';
@@ -23,6 +28,10 @@ export interface InspectionDeps {
 	reset: () => void;
 	waitForDeliveries: (count: number, timeoutMs: number) => Promise<DeliveryRecord[]>;
 	waitForIdle: (timeoutMs: number) => Promise<void>;
+	addTicket: (ticket: NewTicket) => Ticket;
+	addMessage: (conversationId: string, message: NewMessage) => HistoryItem;
+	/** Starts the script and returns at once; it plays in the background. */
+	playActivity: (script: ActivityScript) => void;
 }
 
 interface InspectionRequest {
@@ -72,6 +81,24 @@ export function createInspection(
 				? ok({ data: conversation.messages })
 				: { status: 404, body: { message: `No conversation ${params.id}.` } };
 		})
+		.add('POST', at('/tickets'), ({ rawBody }) =>
+			withBody(rawBody, newTicketSchema, (ticket) => ({
+				status: 201,
+				body: { data: deps.addTicket(ticket) },
+			})),
+		)
+		.add('POST', at(`/conversations/${paramTemplate('id')}/messages`), ({ params, rawBody }) =>
+			withBody(rawBody, newMessageSchema, (message) => ({
+				status: 201,
+				body: { data: deps.addMessage(params.id, message) },
+			})),
+		)
+		.add('POST', at('/activity'), ({ rawBody }) =>
+			withBody(rawBody, activityScriptSchema, (script) => {
+				deps.playActivity(script);
+				return { status: 202, body: { data: { steps: script.steps.length } } };
+			}),
+		)
 		.add('GET', at('/dispatches'), () => ok({ data: deps.state().dispatches }))
 		.add('GET', at('/batches'), () => ok({ data: deps.state().batches }))
 		.add('GET', at('/deliveries'), ({ url }) => {
@@ -158,6 +185,25 @@ export function createInspection(
 		const answer = await match.value({ url, params: match.params, rawBody });
 		writeJson(res, answer.status, answer.body);
 	};
+}
+
+/** A JSON object body checked with the schema (400 or 422 otherwise); a 404 from the action is answered as such. */
+function withBody<S extends z.ZodTypeAny>(
+	raw: Buffer,
+	schema: S,
+	act: (body: z.output<S>) => Answer,
+): Answer {
+	const body = jsonObject(raw);
+	if (!body) return { status: 400, body: { message: 'The body must be a JSON object.' } };
+	const parsed = check(schema, body);
+	if (!parsed.ok)
+		return { status: 422, body: { message: 'The given data was invalid.', errors: parsed.errors } };
+	try {
+		return act(parsed.data);
+	} catch (error) {
+		if (error instanceof HttpError) return { status: error.status, body: error.body };
+		throw error;
+	}
 }
 
 function jsonObject(raw: Buffer): Record<string, unknown> | null {

@@ -8,6 +8,8 @@ import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import type { z } from 'zod';
+
 import type { HistoryItem, Ticket } from '../../nodes/shared/contract/types';
 import { bearerToken, createApi } from './api';
 import { FaultInjector } from './faults';
@@ -21,7 +23,16 @@ import type { SandboxConfigPatch, SandboxInit, SandboxOptions } from './options'
 import { FixedWindowRateLimiter, rateLimitHeaders, rateLimitKey } from './rateLimit';
 import { SandboxState } from './state';
 import type { BatchRecord, DeliveryRecord, DispatchRecord, RecordedRequest } from './state';
-import { Sleeps } from './time';
+import {
+	activityScriptSchema,
+	addConversationMessage,
+	addTicket,
+	newMessageSchema,
+	newTicketSchema,
+	playActivity,
+} from './supportActivity';
+import type { NewMessage } from './supportActivity';
+import { scaled, Sleeps } from './time';
 
 export type { SandboxConfigPatch, SandboxInit, SandboxOptions } from './options';
 export {
@@ -34,6 +45,10 @@ export {
 } from './options';
 export type { Fault, FaultSpec } from './faults';
 export type { BatchRecord, DeliveryRecord, DispatchRecord, RecordedRequest } from './state';
+
+/** What `addTicket` and `playActivity` accept: their inputs before defaults are applied. */
+export type NewTicketInput = z.input<typeof newTicketSchema>;
+export type ActivityScriptInput = z.input<typeof activityScriptSchema>;
 
 export type DeliveryPredicate = (deliveries: readonly DeliveryRecord[]) => boolean;
 
@@ -63,6 +78,12 @@ export interface Sandbox {
 		target: number | DeliveryPredicate,
 		timeoutMs?: number,
 	): Promise<DeliveryRecord[]>;
+	/** Opens a ticket as a customer would (tenant 1 unless `tenant_id` is given). */
+	addTicket(ticket: NewTicketInput): Ticket;
+	/** Appends a message of any role to a conversation, as Velents' side writes them. */
+	addMessage(conversationId: number | string, message: NewMessage): HistoryItem;
+	/** Plays a script of tickets and messages, one step every `every_ms`; resolves when it ends (or the sandbox is reset). */
+	playActivity(script: ActivityScriptInput): Promise<void>;
 	/** Resolves once no lifecycle is queued or playing. */
 	waitForIdle(timeoutMs?: number): Promise<void>;
 	close(): Promise<void>;
@@ -93,6 +114,7 @@ export async function startSandbox(options: SandboxInit = {}): Promise<Sandbox> 
 		if (patch.deliveryConcurrency !== undefined) lifecycle.pump();
 	};
 	const reset = (): void => {
+		generation++;
 		lifecycle.cancelAll();
 		sleeps.cancelAll();
 		state.clear();
@@ -128,6 +150,19 @@ export async function startSandbox(options: SandboxInit = {}): Promise<Sandbox> 
 			check();
 		});
 	};
+	const store = { state: () => state, config: () => config };
+	// A reset ends the scripts playing: each checks that its generation is still the current one.
+	let generation = 0;
+	const playScript = (input: ActivityScriptInput): Promise<void> => {
+		const script = activityScriptSchema.parse(input);
+		const started = generation;
+		return playActivity(
+			store,
+			script,
+			(sandboxMs) => sleeps.sleep(scaled(sandboxMs, config.timeScale)),
+			() => generation === started,
+		);
+	};
 	const waitForIdle = (timeoutMs = DEFAULT_WAIT_MS): Promise<void> =>
 		new Promise((resolve, reject) => {
 			const timer = setTimeout(
@@ -149,6 +184,13 @@ export async function startSandbox(options: SandboxInit = {}): Promise<Sandbox> 
 		reset,
 		waitForDeliveries: (count, timeoutMs) => waitForDeliveries(count, timeoutMs),
 		waitForIdle,
+		addTicket: (ticket) => addTicket(store, ticket),
+		addMessage: (conversationId, message) => addConversationMessage(store, conversationId, message),
+		playActivity: (script) => {
+			playScript(script).catch((error: unknown) =>
+				console.error('[sandbox] activity stopped:', error),
+			);
+		},
 	});
 
 	const handleApi = async (
@@ -309,9 +351,14 @@ export async function startSandbox(options: SandboxInit = {}): Promise<Sandbox> 
 		injectFault: (spec) => faults.add(spec),
 		clearFaults: () => faults.clear(),
 		reset,
+		addTicket: (ticket) => addTicket(store, newTicketSchema.parse(ticket)),
+		addMessage: (conversationId, message) =>
+			addConversationMessage(store, conversationId, newMessageSchema.parse(message)),
+		playActivity: playScript,
 		waitForDeliveries,
 		waitForIdle,
 		close: () => {
+			generation++;
 			closed ??= new Promise<void>((resolve) => {
 				lifecycle.destroy();
 				sleeps.cancelAll();

@@ -1,7 +1,12 @@
 /** Support Center endpoints: me, tickets (create, get, list), Send and history. Tenants never see each other's data. */
 import { SUPPORT_ABILITIES, SUPPORT_PATHS } from '../../nodes/shared/contract';
 import { createTicketRequestSchema, sendMessageRequestSchema } from '../contract/schemas';
-import type { HistoryItem, Ticket, TokenInfo } from '../../nodes/shared/contract/types';
+import type {
+	CreateTicketRequest,
+	HistoryItem,
+	Ticket,
+	TokenInfo,
+} from '../../nodes/shared/contract/types';
 import type { ApiDeps, ApiRoute, SupportContext } from './apiRoute';
 import { HttpError } from './http';
 import type { ApiResult } from './http';
@@ -79,14 +84,26 @@ function me(ctx: SupportContext): ApiResult {
 function createTicket(deps: ApiDeps, ctx: SupportContext): ApiResult {
 	const parsed = check(createTicketRequestSchema, ctx.body);
 	if (!parsed.ok) throw validationError(parsed.errors, deps.config().errorShape);
-	const { subject, message, priority, customer, ...rest } = parsed.data;
+	return { status: 201, body: { data: openTicket(deps, ctx.tenant.tenant_id, parsed.data) } };
+}
+
+/** What creating a ticket and adding a message need: the state and the clock. */
+export type SupportStore = Pick<ApiDeps, 'state' | 'config'>;
+
+/** Opens a ticket (and its conversation, with the first customer message when given). */
+export function openTicket(
+	deps: SupportStore,
+	tenantId: number,
+	request: CreateTicketRequest,
+): Ticket {
+	const { subject, message, priority, customer, ...rest } = request;
 	const state = deps.state();
 	const now = laravelTimestamp(deps.config().now());
 
 	const id = state.nextId('ticket');
 	const conversation: SupportConversation = {
 		id: state.nextId('supportConversation'),
-		tenant_id: ctx.tenant.tenant_id,
+		tenant_id: tenantId,
 		ticket_public_id: `TCK-${String(id).padStart(6, '0')}`,
 		messages: [],
 	};
@@ -108,10 +125,10 @@ function createTicket(deps: ApiDeps, ctx: SupportContext): ApiResult {
 		created_at: now,
 		updated_at: now,
 	};
-	state.addTicket({ tenant_id: ctx.tenant.tenant_id, ticket });
+	state.addTicket({ tenant_id: tenantId, ticket });
 	if (message !== undefined && message.trim() !== '')
 		addMessage(deps, conversation, 'customer', message);
-	return { status: 201, body: { data: ticket } };
+	return ticket;
 }
 
 function getTicket(deps: ApiDeps, ctx: SupportContext): ApiResult {
@@ -155,8 +172,9 @@ function visibleConversation(deps: ApiDeps, ctx: SupportContext): SupportConvers
 	return conversation;
 }
 
-function addMessage(
-	deps: ApiDeps,
+/** Appends a message of any role (the agent's and the system's come from Velents' side). */
+export function addMessage(
+	deps: SupportStore,
 	conversation: SupportConversation,
 	role: HistoryItem['role'],
 	text: string,

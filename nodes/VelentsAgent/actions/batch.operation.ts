@@ -3,19 +3,26 @@ import type {
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeProperties,
-	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { AGENT_PATHS, BATCH_LIMITS } from '../../shared/contract';
 import type { Batch, BatchRequest, WebhookOptions } from '../../shared/contract/types';
 import { transportOptions } from '../../shared/descriptions';
-import { errorItem, errorMessage, withItemIndex } from '../../shared/execution';
+import { errorItem, withItemIndex } from '../../shared/execution';
 import { velentsRequest, type TransportOptions } from '../../shared/transport';
 import { hasExpression } from '../../shared/itemParameters';
 import { isRecord } from '../../shared/validation';
-import { type BadRow, alignValues, readRows } from './batchRows';
+import { badRowsError, callError, type SentCall } from './batchErrors';
+import { alignValues, readRows, type Row } from './batchRows';
 import { conversationProperties, readChannel, readWebhook, webhookProperty } from './common';
+import {
+	type DispatchGuard,
+	dispatchedContactsProperties,
+	dispatchGuard,
+	noteNotRecorded,
+	skippedRecord,
+} from './dispatchedContacts';
 
 const { defaultRowsPerCall: DEFAULT_ROWS_PER_CALL, maxRowsPerCall: MAX_ROWS_PER_CALL } =
 	BATCH_LIMITS;
@@ -52,6 +59,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	webhookProperty('batch'),
+	...dispatchedContactsProperties(['batch']),
 ];
 
 /** What every call of the run shares. */
@@ -61,16 +69,6 @@ interface RunSettings {
 	rowsPerCall: number;
 	webhook: WebhookOptions | undefined;
 	transport: Partial<TransportOptions>;
-}
-
-/** A call that Velents answered with success. */
-interface SentCall {
-	call: number;
-	id: unknown;
-	name: string;
-	firstItem: number;
-	lastItem: number;
-	rows: number;
 }
 
 /**
@@ -84,6 +82,9 @@ interface SentCall {
  *   Fail it becomes an error item; otherwise one error names every such row, before anything is sent.
  * - A failed call: under Continue On Fail its rows become error items and the next calls still go;
  *   otherwise the run stops, and the error names the calls already sent (never sent again).
+ * - With Skip Contacts Already Dispatched, each call's rows are checked and claimed right before the
+ *   call (see `./dispatchedContacts`): rows already dispatched come out skipped, a call left without
+ *   rows is not sent, and a failed call gives its rows' keys back.
  */
 export async function execute(
 	this: IExecuteFunctions,
@@ -93,15 +94,17 @@ export async function execute(
 	const continueOnFail = this.continueOnFail();
 
 	let settings: RunSettings;
+	let guard: DispatchGuard | undefined;
 	try {
 		settings = await readRunSettings(this);
+		guard = await dispatchGuard(this);
 	} catch (error) {
 		const failure = withItemIndex(this, error, 0);
 		if (!continueOnFail) throw failure;
 		return items.map((_, itemIndex) => errorItem(failure, itemIndex));
 	}
 
-	const { rows, bad } = await readRows(this, items.length);
+	const { rows, bad } = await readRows(this, items.length, guard);
 	if (bad.length && !continueOnFail) throw badRowsError(this, bad, items.length);
 
 	const output: INodeExecutionData[] = new Array<INodeExecutionData>(items.length);
@@ -111,7 +114,11 @@ export async function execute(
 	const calls = Math.ceil(rows.length / settings.rowsPerCall);
 	const sent: SentCall[] = [];
 	for (let call = 1; call <= calls; call++) {
-		const callRows = rows.slice((call - 1) * settings.rowsPerCall, call * settings.rowsPerCall);
+		const chunk = rows.slice((call - 1) * settings.rowsPerCall, call * settings.rowsPerCall);
+		const { callRows, keys } = guard
+			? await claimRows(guard, chunk, output)
+			: { callRows: chunk, keys: [] };
+		if (!callRows.length) continue;
 		const name = calls > 1 ? `${settings.name} (${call}/${calls})` : settings.name;
 		const body: BatchRequest = {
 			channel_id: settings.channelId,
@@ -137,7 +144,12 @@ export async function execute(
 			);
 			batch = isRecord(response.data) ? response.data : {};
 		} catch (error) {
-			if (!continueOnFail) throw callError(this, error, call, calls, callRows[0].itemIndex, sent);
+			if (guard) {
+				await guard.release(keys);
+				noteNotRecorded(error, keys);
+			}
+			if (!continueOnFail)
+				throw callError(this, error, call, calls, callRows[0].itemIndex, sent, guard !== undefined);
 			// The message names the call ("dispatch batch call 2 of 5 (500 rows)"), the description
 			// whether Velents may have acted on it: every row of the call keeps both.
 			for (const { itemIndex } of callRows) output[itemIndex] = errorItem(error, itemIndex);
@@ -156,18 +168,47 @@ export async function execute(
 			rows: callRows.length,
 		});
 		callRows.forEach(({ itemIndex, phone, values }, rowInCall) => {
-			output[itemIndex] = {
-				json: {
-					sent: true,
-					phone,
-					values,
-					batch: { call, calls, rowInCall, id, name: sentName, status },
-				},
-				pairedItem: { item: itemIndex },
+			const json: IDataObject = {
+				sent: true,
+				phone,
+				values,
+				batch: { call, calls, rowInCall, id, name: sentName, status },
 			};
+			if (guard) json.dispatchKey = keys[rowInCall];
+			output[itemIndex] = { json, pairedItem: { item: itemIndex } };
 		});
 	}
 	return output;
+}
+
+/**
+ * Claims the keys of one call's rows right before the call (one read and write of n8n's store per
+ * call, not per run, so a concurrent run sees them claimed within milliseconds). Rows already
+ * dispatched become skipped items; the others, with their keys in the same order, are sent.
+ */
+async function claimRows(
+	guard: DispatchGuard,
+	chunk: Row[],
+	output: INodeExecutionData[],
+): Promise<{ callRows: Row[]; keys: string[] }> {
+	const claimed = await guard.claim(
+		chunk.map(({ dispatchKey, itemIndex }) => ({ key: dispatchKey ?? '', itemIndex })),
+	);
+	const callRows: Row[] = [];
+	const keys: string[] = [];
+	for (const row of chunk) {
+		const key = row.dispatchKey ?? '';
+		if (claimed.has(row.itemIndex)) {
+			callRows.push(row);
+			keys.push(key);
+		} else {
+			output[row.itemIndex] = {
+				json: skippedRecord(guard, key, row.phone, row.itemIndex),
+				pairedItem: { item: row.itemIndex },
+			};
+		}
+	}
+	return { callRows, keys };
 }
 
 // ---------------------------------------------------------------- reading the run
@@ -231,70 +272,4 @@ function firstItemDiffering(context: IExecuteFunctions, parameter: string): numb
 			return itemIndex;
 	}
 	return undefined;
-}
-
-// ---------------------------------------------------------------- errors
-
-function badRowsError(
-	context: IExecuteFunctions,
-	bad: BadRow[],
-	total: number,
-): NodeOperationError {
-	const list = bad.map(
-		({ itemIndex, error }) => `item ${itemIndex}: ${stripItemPrefix(error.message)}`,
-	);
-	const shown = list.slice(0, 3).join('; ');
-	return new NodeOperationError(
-		context.getNode(),
-		`${bad.length} of ${total} rows cannot be sent, so no batch was sent: ${shown}${bad.length > 3 ? '; …' : ''}`,
-		{
-			itemIndex: bad[0].itemIndex,
-			description: `Every row that cannot be sent:\n${list.join('\n')}\n\nFix these rows, or turn on Continue On Fail to send the other rows and get these as error items.`,
-		},
-	);
-}
-
-/** "Item 3: Phone …" → "Phone …" (the list says the item already). */
-function stripItemPrefix(message: string): string {
-	return message.replace(/^Item \d+: /, '');
-}
-
-function callError(
-	context: IExecuteFunctions,
-	error: unknown,
-	call: number,
-	calls: number,
-	itemIndex: number,
-	sent: SentCall[],
-): NodeApiError | NodeOperationError {
-	const message = `Batch call ${call} of ${calls} failed: ${errorMessage(error)}`;
-	const notSent =
-		call === calls
-			? ''
-			: call + 1 === calls
-				? ` Call ${calls} was not sent.`
-				: ` Calls ${call + 1}–${calls} were not sent.`;
-	const alreadySent = sent.length
-		? `Already sent, and not sent again: ${sent
-				.map(
-					(entry) =>
-						`call ${entry.call} = batch ${String(entry.id ?? '?')} "${entry.name}" (items ${entry.firstItem}–${entry.lastItem}, ${entry.rows} rows)`,
-				)
-				.join(
-					'; ',
-				)}. Before running again, leave out items ${sent[0].firstItem}–${sent[sent.length - 1].lastItem}.`
-		: 'No earlier call was sent.';
-	const original =
-		error instanceof NodeApiError || error instanceof NodeOperationError
-			? error.description
-			: undefined;
-	const description = [alreadySent + notSent, original].filter(Boolean).join('\n\n');
-	if (error instanceof NodeApiError) {
-		return new NodeApiError(
-			context.getNode(),
-			{ message: error.message, httpCode: error.httpCode } as JsonObject,
-			{ message, description, httpCode: error.httpCode ?? undefined, itemIndex },
-		);
-	}
-	return new NodeOperationError(context.getNode(), message, { description, itemIndex });
 }

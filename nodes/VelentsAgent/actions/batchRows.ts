@@ -9,6 +9,7 @@ import type { AgentValues } from '../../shared/contract/types';
 import { withItemIndex } from '../../shared/execution';
 import { perItemReader } from '../../shared/itemParameters';
 import { invalidField, requirePhone } from '../../shared/validation';
+import type { DispatchGuard } from './dispatchedContacts';
 import { MAX_UNCHECKED_VARIABLES, readValues, readVariablesSource } from './variables';
 
 /** One input item that will be sent. */
@@ -16,6 +17,8 @@ export interface Row {
 	itemIndex: number;
 	phone: string;
 	values: AgentValues;
+	/** With "Skip Contacts Already Dispatched": the row's Dispatch Key. */
+	dispatchKey?: string;
 }
 
 /** One input item that cannot be sent. */
@@ -24,10 +27,14 @@ export interface BadRow {
 	error: Error;
 }
 
-/** Phone and variables of every item, read item by item (they are usually expressions over the item). */
+/**
+ * Phone, variables and (with a guard) Dispatch Key of every item, read item by item (they are
+ * usually expressions over the item), all before anything is sent.
+ */
 export async function readRows(
 	context: IExecuteFunctions,
 	count: number,
+	guard?: DispatchGuard,
 ): Promise<{ rows: Row[]; bad: BadRow[] }> {
 	const source = await readVariablesSource(context);
 	const phoneOf = perItemReader(context, 'phone', '');
@@ -40,7 +47,9 @@ export async function readRows(
 			const phone = requirePhone(context, itemIndex, phoneOf(itemIndex), 'Phone');
 			const values = readValues(context, itemIndex, source);
 			if (!source.check) admitNames(context, itemIndex, values, names);
-			rows.push({ itemIndex, phone, values });
+			const row: Row = { itemIndex, phone, values };
+			if (guard) row.dispatchKey = guard.keyOf(itemIndex, phone);
+			rows.push(row);
 		} catch (error) {
 			bad.push({ itemIndex, error: withItemIndex(context, error, itemIndex) });
 		}

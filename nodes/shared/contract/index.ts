@@ -82,12 +82,34 @@ export const SUPPORT_ABILITIES = {
 } as const;
 export type SupportAbility = (typeof SUPPORT_ABILITIES)[keyof typeof SUPPORT_ABILITIES];
 
-/** [doc] query parameters of paginated lists (Laravel paginator); the page-size cap is [assumed]. */
+/**
+ * [doc] query parameters of paginated lists (Laravel paginator); the page-size cap is [assumed].
+ * Support Center lists (tickets, history) are oldest first [assumed]: page 1 holds the oldest
+ * records and new ones land on the last page, which is where the Support Trigger reads them.
+ */
 export const PAGINATION = {
 	pageParam: 'page',
 	perPageParam: 'per_page',
 	maxPerPage: 100,
 } as const;
+
+/**
+ * Milliseconds since the epoch of an API timestamp: `2025-11-13 23:24:50` or
+ * `2025-11-13T23:25:10Z` [doc], one without a zone being UTC [assumed]; or epoch seconds or
+ * milliseconds, as a number or digits [assumed]. Undefined when unreadable.
+ */
+export function timestampMs(value: unknown): number | undefined {
+	if (typeof value === 'number') {
+		if (!Number.isFinite(value)) return undefined;
+		return value < 1e11 ? value * 1000 : value;
+	}
+	if (typeof value !== 'string' || !value.trim()) return undefined;
+	const text = value.trim();
+	if (/^\d+$/.test(text)) return timestampMs(Number(text));
+	const iso = text.replace(' ', 'T');
+	const ms = Date.parse(/(?:Z|[+-]\d{2}:?\d{2})$/i.test(iso) ? iso : `${iso}Z`);
+	return Number.isNaN(ms) ? undefined : ms;
+}
 
 /** [doc] rate-limit headers (lower case, as Node delivers them). The limit is per token, per minute. */
 export const RATE_LIMIT = {

@@ -5,7 +5,7 @@
  */
 export { apiBaseUrl, baseUrlProblem, redact } from './credential';
 export { describeValue, fieldErrors } from './errors';
-export { velentsRequestAllPages } from './pagination';
+export { listOfRecords, velentsRequestAllPages } from './pagination';
 export { PROCESS_RATE_BUDGETS, RateBudgets } from './rateBudget';
 export { createdRecord, expectRecord, velentsRequest } from './request';
 export {

@@ -70,7 +70,7 @@ export async function velentsRequestAllPages<T extends object>(
 }
 
 /** The records of one page: a list of objects, or a clear error naming what came instead. */
-function listOfRecords<T>(
+export function listOfRecords<T>(
 	context: RequestContext,
 	data: unknown,
 	request: VelentsRequest,

@@ -4,11 +4,16 @@ import type {
 	IExecuteFunctions,
 	IHookFunctions,
 	ILoadOptionsFunctions,
+	IPollFunctions,
 } from 'n8n-workflow';
 
 import type { PaginationLinks, PaginationMeta } from '../contract/types';
 
-export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions;
+export type RequestContext =
+	| IExecuteFunctions
+	| ILoadOptionsFunctions
+	| IHookFunctions
+	| IPollFunctions;
 
 export interface VelentsRequest {
 	method: 'GET' | 'POST';

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { SUPPORT_PATHS } from '../../../shared/contract';
+import { SUPPORT_PATHS, timestampMs } from '../../../shared/contract';
 import type { HistoryItem } from '../../../shared/contract/types';
 import { returnAllOrLimit, transportOptions } from '../../../shared/descriptions';
 import { showOnlyFor } from '../../../shared/displayOptions';
@@ -29,7 +29,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		limit,
 		transportOptions(this, itemIndex),
 	);
-	return oldestFirst(messages).map((message) => ({ conversation_id: conversationId, ...message }));
+	return oldestFirst(messages).map((message) => historyRecord(conversationId, message));
+}
+
+/** One message as Get History outputs it (the Support Trigger's New Message outputs the same). */
+export function historyRecord(
+	conversationId: string,
+	message: HistoryItem,
+): HistoryItem & { conversation_id: string } {
+	return { conversation_id: conversationId, ...message };
 }
 
 /**
@@ -44,14 +52,8 @@ export function oldestFirst<T extends object>(messages: T[]): T[] {
 	return order.sort((a, b) => a.time - b.time).map(({ message }) => message);
 }
 
-/** A message's time as a number: ISO or `Y-m-d H:i:s` text, or epoch seconds or milliseconds. */
-function messageTime(message: object): number | undefined {
+/** A message's time: its `created_at` or, in the shape of the webhook events, its `timestamp`. */
+export function messageTime(message: object): number | undefined {
 	const { created_at: createdAt, timestamp } = message as Record<string, unknown>;
-	const value = createdAt ?? timestamp;
-	if (typeof value === 'number' && Number.isFinite(value))
-		return value < 1e11 ? value * 1000 : value;
-	if (typeof value !== 'string' || !value.trim()) return undefined;
-	if (/^\d+$/.test(value.trim())) return messageTime({ timestamp: Number(value) });
-	const time = Date.parse(value.trim().replace(' ', 'T'));
-	return Number.isNaN(time) ? undefined : time;
+	return timestampMs(createdAt ?? timestamp);
 }

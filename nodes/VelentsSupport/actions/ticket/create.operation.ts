@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { SUPPORT_PATHS, TICKET_PRIORITIES } from '../../../shared/contract';
 import type { CreateTicketRequest, Customer, Ticket } from '../../../shared/contract/types';
-import { transportOptions } from '../../../shared/descriptions';
+import { enumOptions, transportOptions } from '../../../shared/descriptions';
 import { showOnlyFor } from '../../../shared/displayOptions';
 import { createdRecord, velentsRequest, type VelentsRequest } from '../../../shared/transport';
 import {
@@ -90,10 +90,7 @@ export const description: INodeProperties[] = showOnlyFor(
 					name: 'priority',
 					type: 'options',
 					default: 'medium',
-					options: TICKET_PRIORITIES.map((priority) => ({
-						name: priority.charAt(0).toUpperCase() + priority.slice(1),
-						value: priority,
-					})),
+					options: enumOptions(TICKET_PRIORITIES),
 				},
 				{
 					displayName: 'Tags',
