@@ -431,6 +431,7 @@ describe('the package in a real n8n', () => {
 				'content-type': 'application/json',
 				'x-velents-authorization': DEFAULT_WEBHOOK_SECRET,
 			};
+			const before = await executionCount();
 			const accepted = await postEvent(JSON.stringify(event), signed);
 			expect({ status: accepted.status, body: JSON.parse(accepted.text) as unknown }).toEqual({
 				status: 200,
@@ -438,6 +439,11 @@ describe('the package in a real n8n', () => {
 			});
 			const again = await postEvent(JSON.stringify(event), signed);
 			expect(JSON.parse(again.text)).toEqual({ received: true, ignored: 'duplicate' });
+			// Its follow-up runs once; wait for it, so that the next test counts only its own.
+			for (let waited = 0; (await executionCount()) < before + 1 && waited < 60_000; waited += 500)
+				await sleep(500);
+			await sleep(QUIET_PERIOD_MS);
+			expect(await executionCount()).toBe(before + 1);
 		}),
 	);
 
