@@ -24,6 +24,7 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { DEFAULT_BASE_URL, PAGINATION, RATE_LIMIT } from './contract';
 import type { ErrorBody, PaginationLinks, PaginationMeta } from './contract/types';
+import { fieldPath, REQUEST_SETTINGS } from './panelNames';
 import { isRecord } from './validation';
 
 export type VelentsApi = 'agent' | 'support';
@@ -437,7 +438,7 @@ function rateLimitWaitError(
 		{ message: 'Rate limit reached' },
 		{
 			message: `The Velents rate limit is spent: could not ${request.action} without waiting ${Math.ceil(waitMs / 1000)} s`,
-			description: `The longest wait allowed is ${policy.maxWaitSeconds} s (Request Settings > Max Rate-Limit Wait). Raise it, or spread the run over more time. Velents has not acted on this item.`,
+			description: `The longest wait allowed is ${policy.maxWaitSeconds} s (${fieldPath(REQUEST_SETTINGS.collection, REQUEST_SETTINGS.maxWait)}). Raise it, or spread the run over more time. Velents has not acted on this item.`,
 			httpCode: '429',
 			itemIndex: request.itemIndex,
 		},
@@ -573,6 +574,7 @@ const NOT_SENT_CODES = new Set([
 	'EHOSTUNREACH',
 	'ENETUNREACH',
 ]);
+const TIMEOUT_FIELD = fieldPath(REQUEST_SETTINGS.collection, REQUEST_SETTINGS.timeout);
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'ERR_CANCELED']);
 
 function classifyFailure(code: string, deadlinePassed: boolean): Failure {
@@ -602,8 +604,8 @@ function networkError(
 				? [
 						`Velents did not answer within ${policy.timeoutSeconds} s while trying to ${request.action}${isRead ? ', also after retries' : '; it was not repeated'}`,
 						isRead
-							? 'Velents or the network is slow or down. Try again later, or raise Request Settings > Timeout.'
-							: `${notRepeated} To wait longer for an answer, raise Request Settings > Timeout.`,
+							? `Velents or the network is slow or down. Try again later, or raise ${TIMEOUT_FIELD}.`
+							: `${notRepeated} To wait longer for an answer, raise ${TIMEOUT_FIELD}.`,
 					]
 				: [
 						`The connection to Velents failed while trying to ${request.action}${isRead ? ', also after retries' : ''}`,

@@ -9,7 +9,6 @@ import { installCommunityPackage, packPackage } from '../n8n/community-package';
 import { ensureN8n } from '../n8n/install';
 import type { N8nInstallation } from '../n8n/install';
 import { ownerSession, PLAYGROUND_OWNER } from '../n8n/playground';
-import { findFreePort } from '../n8n/process';
 import { startN8n } from '../n8n/server';
 import type { N8nServer } from '../n8n/server';
 import { startSandbox } from '../sandbox/server';
@@ -61,7 +60,7 @@ export async function startBenchN8n(
 		const userFolder = path.join(scratch, 'user');
 		await installCommunityPackage(userFolder, await packPackage(path.join(scratch, 'pack')));
 		const started = Date.now();
-		server = await startN8n({ installation, userFolder, port: await findFreePort(N8N_PORT), log });
+		server = await startN8n({ installation, userFolder, preferredPort: N8N_PORT, log });
 		log(
 			`n8n ${installation.n8nVersion} started on ${server.url} in ${seconds(Date.now() - started)}`,
 		);

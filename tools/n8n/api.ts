@@ -53,6 +53,9 @@ export interface OwnerAccount {
 export interface NodeTypeDescription {
 	name: string;
 	displayName: string;
+	description: string;
+	/** From the node's codex file (`*.node.json`): what the editor's node picker searches. */
+	codex?: { alias?: string[]; categories?: string[] };
 	version: number | number[];
 	group: string[];
 	iconUrl?: string | { light: string; dark: string };

@@ -10,7 +10,8 @@ export function conversationIdProperty(show: Record<string, string[]>): INodePro
 		required: true,
 		default: '',
 		placeholder: '={{ $json.conversation_id }}',
-		description: 'The conversation_id of a ticket, as Create Ticket or Get Ticket return it',
+		description:
+			'The conversation_id of a ticket, as the Ticket operations Create and Get return it',
 		displayOptions: { show },
 	};
 }
