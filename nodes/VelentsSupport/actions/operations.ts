@@ -75,7 +75,7 @@ export const properties: INodeProperties[] = [
 				name: 'Get Many',
 				value: 'getAll',
 				action: 'Get many tickets',
-				description: "List the tenant's tickets: all of them with Return All, else up to Limit",
+				description: "List the tenant's tickets: up to Limit, or every ticket with Return All",
 			},
 		],
 	},
