@@ -15,6 +15,15 @@ export const serverProperties: INodeProperties[] = [
 		description: 'Change only for a Velents staging or sandbox server',
 	},
 	{
+		displayName:
+			'The Base URL must be the API’s address only: remove what follows "?" or "#". As it is, the nodes refuse it and the credential test fails.',
+		name: 'baseUrlNotice',
+		type: 'notice',
+		default: '',
+		// Shown while the field holds a query or a fragment, which would send requests elsewhere.
+		displayOptions: { show: { baseUrl: [{ _cnd: { regex: '[?#]' } }] } },
+	},
+	{
 		displayName: 'Rate Limit Window (Seconds)',
 		name: 'rateLimitWindowSeconds',
 		type: 'number',
@@ -43,7 +52,7 @@ export function credentialTest(path: string, rejectedMessage: string): ICredenti
 	return {
 		request: {
 			// As the nodes use it (trimmed, no trailing slash). A query or fragment would send the test
-			// elsewhere and could pass: it fails instead, on a host whose name says why (.invalid never resolves).
+			// elsewhere, where it could pass: it fails instead (.invalid never resolves; n8n shows ENOTFOUND).
 			baseURL: `={{ /[?#]/.test($credentials.baseUrl) ? "${BAD_BASE_URL_TEST_TARGET}" : $credentials.baseUrl.trim().replace(/\\/+$/, "") }}`,
 			url: path,
 			method: 'GET',

@@ -6,7 +6,7 @@
  * 1. `npm pack`, installed into `<user>/.n8n/nodes` → n8n lists the three nodes and two credentials.
  * 2. Credentials pointing at the sandbox; the example workflows imported; example 2 activated.
  * 3. Example 1 runs → the sandbox plays the conversation to example 2's real Production URL →
- *    exactly one ticket with the extraction and one confirmation in it; every execution succeeded.
+ *    exactly one ticket with the extraction and one relayed request in it; every execution succeeded.
  * 4. A wrong webhook secret starts no execution; a malformed event gets 400.
  * 5. Examples 3 and 4 run against the sandbox too.
  *
@@ -277,6 +277,19 @@ describe('the package in a real n8n', () => {
 	);
 
 	test(
+		'a Base URL with a query string fails the credential test instead of testing another address',
+		guarded(async () => {
+			const data = sandboxCredentialData({ sandboxUrl: (sandbox as Sandbox).url });
+			const result = await api.testCredential(credentials.velentsSupportApi, {
+				...data.velentsSupportApi,
+				baseUrl: `${(sandbox as Sandbox).url}/?tenant=2`,
+			});
+			// n8n shows only the lookup's code; the credential's own notice says why, under the field.
+			expect(result).toEqual({ status: 'Error', message: 'ENOTFOUND' });
+		}),
+	);
+
+	test(
 		'the example workflows import, and the follow-up activates with a live Production URL',
 		guarded(async () => {
 			const server = n8n as N8nServer;
@@ -361,11 +374,11 @@ describe('the package in a real n8n', () => {
 			});
 			const messages = activeSandbox.messages(ticket.conversation_id);
 			const confirmations = messages.filter((message) =>
-				message.message.startsWith('Booking confirmed for'),
+				message.message.startsWith('Booking request, relayed by the voice agent:'),
 			);
 			expect(confirmations).toHaveLength(1);
 			expect(confirmations[0].message).toBe(
-				`Booking confirmed for ${String(extraction.customer_name)}: ${String(extraction.booking_time)} (order ${String(conversation.values.order_id)}).`,
+				`Booking request, relayed by the voice agent: ${String(extraction.customer_name)} at ${String(extraction.booking_time)} (order ${String(conversation.values.order_id)}).`,
 			);
 
 			const all = await api.listExecutions();
