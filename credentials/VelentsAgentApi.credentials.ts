@@ -41,7 +41,7 @@ export class VelentsAgentApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			description:
-				'Optional. When set, the Velents Agent Trigger accepts only events that carry this secret, and the Velents Agent node sends it with every webhook it registers.',
+				'Optional. When set, the Velents Agent Trigger accepts only events that carry this secret, and the Velents Agent node asks Velents to send it with the events of every conversation it dispatches with a Webhook → Link.',
 		},
 	];
 

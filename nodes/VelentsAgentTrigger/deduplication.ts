@@ -1,8 +1,19 @@
 /**
- * Velents may deliver the same event twice. The trigger starts one execution per event: it keeps the
- * keys of the events it accepted recently, per workflow and node, in bounded memory, and checks and
- * records a key in one synchronous step (no two requests can both pass).
+ * Velents may deliver the same event twice, and sends no event id. A redelivery is the same request
+ * body again, byte for byte: the trigger remembers a digest of the body of every event it accepted
+ * (per workflow and trigger node) for one window, and answers a byte-identical body within that
+ * window without starting the workflow. The whole body counts, so two events that differ in anything
+ * Velents sends (a phone, an id beyond 2^53, a history entry, a field merged from the dispatch) are
+ * two events. Two real events CAN be byte-identical: the same text sent twice within one second
+ * (timestamps are whole seconds) in one conversation, when nothing else in the event differs. For
+ * agents where that matters, the trigger's "Ignore Repeated Deliveries" option turns the check off.
  *
+ * Memory: one process-wide store for every trigger node, so neither the number of trigger nodes nor
+ * another trigger's traffic evicts a node's events before the window ends; only the total does
+ * (DELIVERY_LIMITS). A key is 16 bytes of SHA-256 held as a 16-character string, its value the second
+ * it was recorded; `npm run bench -- --only trigger` measures the bytes per remembered event.
+ *
+ * The check and the record are one synchronous step, so two concurrent deliveries cannot both pass.
  * Across processes: the check runs where n8n receives production webhooks, before an execution is
  * created. In queue mode that is the webhook processor (with `N8N_DISABLE_PRODUCTION_MAIN_PROCESS`,
  * only it), so workers never see a repeat, however many there are; with ONE webhook processor every
@@ -14,118 +25,65 @@
  */
 import { createHash } from 'crypto';
 
-import type { EventPayload } from './payload';
-import { agentOf, resultOf, subjectOf } from './payload';
+export interface DeliveryLimits {
+	/** How long an accepted event is remembered. */
+	windowSeconds: number;
+	/** Events remembered at once in this process, all trigger nodes together; the oldest go first. */
+	capacity: number;
+}
 
 /**
- * The identity of an event: its type and `about`, the agent, the conversation's (or call's) id and a
- * SHA-256 of its canonical `result` (message with its timestamp, extraction or goals, history,
- * recording). A repeated delivery has all of these equal; two different events differ in at least
- * one. Top-level fields merged from the dispatch (`webhook.body`) are the same for every event of a
- * conversation and are left out.
+ * One hour, and room for 10,000 conversations × 50 events each within it (a WhatsApp campaign's
+ * onStarted, onMessage per exchange, onUpdate per extraction, onEnded).
  */
-export function eventKey(payload: EventPayload, type: string, about: string): string {
-	const agent = agentOf(payload);
-	const subjectId = subjectOf(payload)?.id;
-	const identity = {
-		type,
-		about,
-		agent: agent === null ? null : [agent.id, agent.public],
-		subject: subjectId === undefined ? null : subjectId,
-		result: resultOf(payload),
-	};
-	return createHash('sha256').update(canonicalJson(identity)).digest('hex');
+export const DELIVERY_LIMITS: DeliveryLimits = { windowSeconds: 60 * 60, capacity: 500_000 };
+
+/** Bytes of the SHA-256 kept: 128 bits, so that a false repeat among 500,000 keys is beyond reach. */
+const KEY_BYTES = 16;
+
+/**
+ * The identity of a delivery to one trigger node (`scope`): the body's bytes as they arrived. The
+ * digest is taken over the bytes in one pass, whatever the nesting of the JSON inside.
+ */
+export function deliveryKey(scope: string, body: Buffer): string {
+	return createHash('sha256')
+		.update(scope)
+		.update('\u0000')
+		.update(body)
+		.digest()
+		.toString('latin1', 0, KEY_BYTES);
 }
 
-/** JSON with object keys sorted, so that key order does not change the key. */
-export function canonicalJson(value: unknown): string {
-	if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-	if (typeof value === 'object' && value !== null) {
-		const entries = Object.entries(value)
-			.filter(([, entry]) => entry !== undefined)
-			.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-		return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${canonicalJson(entry)}`).join(',')}}`;
-	}
-	return JSON.stringify(value) ?? 'null';
-}
+/** The deliveries accepted within the window, by key, in the order they were accepted. */
+export class DeliveryMemory {
+	/** Key → the second it was recorded, counted from `origin` (a small integer costs no memory of its own). */
+	private readonly recordedAt = new Map<string, number>();
+	private origin: number | undefined;
 
-/** Keys seen within the last `ttlMs`, at most `capacity` of them (least recently seen dropped first). */
-export class RecentKeys {
-	private readonly expiries = new Map<string, number>();
-
-	constructor(
-		readonly capacity: number,
-		readonly ttlMs: number,
-	) {}
+	constructor(readonly limits: DeliveryLimits = DELIVERY_LIMITS) {}
 
 	get size(): number {
-		return this.expiries.size;
+		return this.recordedAt.size;
 	}
 
-	/** Whether `key` was recorded within the TTL; records it if not. One synchronous step, so no race. */
-	seenBefore(key: string, now: number): boolean {
-		const expiresAt = this.expiries.get(key);
-		if (expiresAt !== undefined) {
-			this.expiries.delete(key);
-			if (expiresAt > now) {
-				this.expiries.set(key, expiresAt); // most recently seen, same expiry
-				return true;
-			}
-		}
-		this.expiries.set(key, now + this.ttlMs);
-		this.evict(now);
+	/** Whether this key was accepted within the window; records it if not. One synchronous step. */
+	isDuplicate(key: string, now: number = Date.now()): boolean {
+		this.origin ??= now;
+		const second = Math.floor((now - this.origin) / 1000);
+		this.forgetBefore(second - this.limits.windowSeconds);
+		if (this.recordedAt.has(key)) return true;
+		this.recordedAt.set(key, second);
+		if (this.recordedAt.size > this.limits.capacity)
+			this.recordedAt.delete(this.recordedAt.keys().next().value as string);
 		return false;
 	}
 
-	private evict(now: number): void {
-		for (const [key, expiresAt] of this.expiries) {
-			if (this.expiries.size <= this.capacity && expiresAt > now) break;
-			this.expiries.delete(key);
+	/** Keys are recorded in time order, so the expired ones are at the front. */
+	private forgetBefore(oldestKept: number): void {
+		for (const [key, second] of this.recordedAt) {
+			if (second > oldestKept) return;
+			this.recordedAt.delete(key);
 		}
-	}
-}
-
-export interface DeduplicationLimits {
-	/** Keys kept per trigger node. */
-	keysPerNode: number;
-	/** How long a key is remembered. */
-	ttlMs: number;
-	/** Trigger nodes (workflow + node) tracked by this process; the least recently active is dropped. */
-	nodes: number;
-}
-
-/** At most 200 × 1000 keys of 64 hex characters: about 20 MB in the worst case. */
-export const DEDUPLICATION_LIMITS: DeduplicationLimits = {
-	keysPerNode: 1000,
-	ttlMs: 6 * 60 * 60 * 1000,
-	nodes: 200,
-};
-
-/** The recent keys of every trigger node in this process, itself bounded. */
-export class DeliveryMemory {
-	private readonly byNode = new Map<string, RecentKeys>();
-
-	constructor(private readonly limits: DeduplicationLimits = DEDUPLICATION_LIMITS) {}
-
-	/** Whether this node already accepted the event with this key (and records it if not). */
-	isDuplicate(scope: string, key: string, now: number = Date.now()): boolean {
-		let keys = this.byNode.get(scope);
-		if (keys) {
-			this.byNode.delete(scope);
-		} else {
-			keys = new RecentKeys(this.limits.keysPerNode, this.limits.ttlMs);
-		}
-		this.byNode.set(scope, keys);
-		while (this.byNode.size > this.limits.nodes) {
-			const oldest = this.byNode.keys().next().value;
-			if (oldest === undefined) break;
-			this.byNode.delete(oldest);
-		}
-		return keys.seenBefore(key, now);
-	}
-
-	get nodeCount(): number {
-		return this.byNode.size;
 	}
 }
 

@@ -17,6 +17,7 @@ export const PARAMETERS = {
 	requiredExtractionFields: 'requiredExtractionFields',
 	options: 'options',
 	includeRawPayload: 'includeRawPayload',
+	ignoreRepeatedDeliveries: 'ignoreRepeatedDeliveries',
 } as const;
 
 const [onStarted, onMessage, onUpdate, onEnded] = CONVERSATION_EVENTS;
@@ -25,14 +26,14 @@ const [onDone, onFailed, onNoResponse] = CALL_EVENTS;
 export const triggerProperties: INodeProperties[] = [
 	{
 		displayName:
-			'Velents has no API to register webhooks: paste this node’s <b>Production URL</b> into the <b>Webhook URL</b> field of the Velents Agent node (Dispatch or Batch), or into the agent’s webhook settings in Velents, then activate the workflow. Use the Test URL only while you listen for a test event.',
+			'Velents has no API to register webhooks: paste this node’s <b>Production URL</b> into the Velents Agent node’s <b>Webhook</b> → <b>Link</b> field (Dispatch or Batch), or into the agent’s webhook settings in Velents, then activate the workflow. Use the Test URL only while you listen for a test event.',
 		name: 'setupNotice',
 		type: 'notice',
 		default: '',
 	},
 	{
 		displayName:
-			'Security: when the credential has a <b>Webhook Secret</b>, only events carrying it (header <code>x-velents-authorization</code>, or the header the Velents Agent node asks Velents to add) start the workflow; others get 401. Without a secret, anyone who knows the URL can start this workflow.',
+			'Security: when the credential has a <b>Webhook Secret</b>, only events carrying it (header <code>x-velents-authorization</code>, or the header the Velents Agent node adds to the events of the conversations it dispatches) start the workflow; others get 401. Without a secret, anyone who knows the URL can start this workflow. A changed secret works at once; the old one stops working within 5 seconds.',
 		name: 'securityNotice',
 		type: 'notice',
 		default: '',
@@ -98,14 +99,14 @@ export const triggerProperties: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether to ignore events of agents other than the credential’s own (read when the workflow is activated). Events without an agent, as some call events are, are accepted.',
+			'Whether to ignore events of agents other than the credential’s own (read when the workflow is activated; if Velents cannot be reached then, the agent read at an earlier activation is used, and with none, every agent’s events are accepted until the next activation). Events without an agent, as some call events are, are accepted.',
 	},
 	{
 		displayName: 'Required Extraction Fields',
 		name: PARAMETERS.requiredExtractionFields,
 		type: 'string',
 		default: '',
-		placeholder: 'customer_name, booking_time',
+		placeholder: 'e.g. field_a, field_b',
 		description:
 			'Comma-separated fields that must all be extracted (not empty) for Conversation Updated, Conversation Ended and Call Done events to start the workflow. Other events are not affected. Leave empty to accept all.',
 	},
@@ -122,6 +123,14 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description: 'Whether to add the event exactly as Velents sent it, under "raw"',
+			},
+			{
+				displayName: 'Ignore Repeated Deliveries',
+				name: PARAMETERS.ignoreRepeatedDeliveries,
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to answer a byte-identical copy of an event accepted within the last hour without starting the workflow (Velents may deliver an event twice). Turn off if two real events can be identical: the same text twice within one second in one conversation.',
 			},
 		],
 	},

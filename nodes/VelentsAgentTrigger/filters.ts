@@ -66,12 +66,18 @@ export function parseFieldList(text: unknown): string[] {
 	];
 }
 
-/** The required fields that the extraction lacks or holds empty (null, blank text, [] or {}). */
+/**
+ * The required fields that the extraction lacks or holds empty (null, blank text, [] or {}). Only the
+ * extraction's own fields count: `constructor` or `toString` are not extracted because every object
+ * inherits them.
+ */
 export function missingFields(
 	required: readonly string[],
 	extraction: Record<string, unknown>,
 ): string[] {
-	return required.filter((field) => isEmptyValue(extraction[field]));
+	return required.filter(
+		(field) => !Object.hasOwn(extraction, field) || isEmptyValue(extraction[field]),
+	);
 }
 
 function isEmptyValue(value: unknown): boolean {

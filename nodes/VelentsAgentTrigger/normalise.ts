@@ -114,11 +114,22 @@ export function normaliseHistoryEntry(entry: Record<string, unknown>): IDataObje
 	};
 }
 
-/** The top-level keys neither shape defines: what Velents merged in from the dispatch's `webhook.body`. */
+/**
+ * The top-level keys neither shape defines: what Velents merged in from the dispatch's `webhook.body`.
+ * Each is copied as plain data, so a field named `__proto__` stays a field and never becomes the
+ * prototype of `custom`.
+ */
 export function customFieldsOf(payload: EventPayload): IDataObject {
 	const custom: IDataObject = {};
 	for (const [key, value] of Object.entries(payload)) {
-		if (!KNOWN_TOP_LEVEL_KEYS.has(key)) custom[key] = value as IDataObject[string];
+		if (!KNOWN_TOP_LEVEL_KEYS.has(key)) {
+			Object.defineProperty(custom, key, {
+				value,
+				enumerable: true,
+				writable: true,
+				configurable: true,
+			});
+		}
 	}
 	return custom;
 }

@@ -1,11 +1,18 @@
 /**
- * What happens to each request at the trigger's URL, in order:
+ * What happens to each request at the trigger's URL. The checks run in this order, cheapest and
+ * most telling last, so that nothing about the workflow is revealed before the secret is verified:
  *
- * 1. secret (when the credential has one) missing or wrong → 401, no execution;
- * 2. body not JSON, not an object, or without `event.type` → 400, no execution;
+ * 1. secret (when the credential has one) missing or wrong → 401, no execution. Verified from the
+ *    digest remembered per credential (`./verification`): the credential is read at most once per
+ *    5 s while events carry its secret, and again at once for any other. A 401 tells the caller
+ *    only that the secret is missing or wrong.
+ * 2. body larger than 1 MiB → 413; not JSON, not an object, nested deeper than 64 levels, or
+ *    without `event.type` → 400; no execution. Tells the caller what a Velents event must be.
  * 3. an event not selected, another agent's event, required extraction fields missing → 200
- *    `{received: true, ignored: <reason>}`, no execution;
- * 4. an event already accepted (a repeated delivery) → 200 `{received: true, ignored: 'duplicate'}`;
+ *    `{received: true, ignored: <reason>}` (with the missing fields), no execution: each check
+ *    reads only the node's parameters and the body, cheapest first.
+ * 4. a byte-identical copy of an event accepted within the hour (a redelivery; unless "Ignore
+ *    Repeated Deliveries" is off) → 200 `{received: true, ignored: 'duplicate'}`.
  * 5. otherwise → 200 `{received: true}` at once, and the workflow runs with the normalised event.
  *
  * The node writes every answer itself (`noWebhookResponse`), so the caller never waits for the
@@ -15,7 +22,7 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 
 import { CREDENTIAL_TYPES } from '../shared/transport';
 import { rememberedIdentity } from './activation';
-import { deliveries, eventKey } from './deduplication';
+import { deliveries, deliveryKey } from './deduplication';
 import { PARAMETERS } from './description';
 import {
 	IGNORED,
@@ -25,9 +32,10 @@ import {
 	missingFields,
 	parseFieldList,
 } from './filters';
-import { isAuthorised, parseEventBody } from './incoming';
+import { parseEventBody } from './incoming';
 import { normaliseEvent } from './normalise';
 import { agentOf, extractionOf } from './payload';
+import { secrets } from './verification';
 
 /** The part of n8n's (express) response the trigger writes with; an express response is one. */
 interface ResponseWriter {
@@ -35,27 +43,33 @@ interface ResponseWriter {
 	end(body: string): unknown;
 }
 
-/** The part of n8n's request the trigger reads: the bytes n8n read when it did not parse the body. */
+/** The part of n8n's request the trigger reads: the bytes n8n read from the request. */
 interface RawRequest {
 	rawBody?: unknown;
 }
 
 export async function receiveEvent(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const credentials = await this.getCredentials<{ webhookSecret?: unknown }>(
-		CREDENTIAL_TYPES.agent,
+	const verified = await secrets.verify(
+		credentialScopeOf(this),
+		this.getHeaderData() as Record<string, unknown>,
+		async () => {
+			const credentials = await this.getCredentials<{ webhookSecret?: unknown }>(
+				CREDENTIAL_TYPES.agent,
+			);
+			return typeof credentials.webhookSecret === 'string' ? credentials.webhookSecret : '';
+		},
 	);
-	const secret = typeof credentials.webhookSecret === 'string' ? credentials.webhookSecret : '';
-	if (!isAuthorised(secret, this.getHeaderData() as Record<string, unknown>)) {
+	if (!verified) {
 		return answer(this, 401, {
 			message:
-				'The webhook secret is missing or wrong: the event must carry the Velents credential’s Webhook Secret.',
+				'The webhook secret is missing or wrong: the event must carry the Webhook Secret of the trigger’s Velents Agent API credential.',
 		});
 	}
 
 	const request: RawRequest = this.getRequestObject();
 	const parsed = parseEventBody(this.getBodyData(), request.rawBody);
-	if (!parsed.ok) return answer(this, 400, { message: parsed.problem });
-	const { payload, type, about } = parsed;
+	if (!parsed.ok) return answer(this, parsed.statusCode, { message: parsed.problem });
+	const { payload, type, about, bytes } = parsed;
 
 	const selected = this.getNodeParameter(PARAMETERS.events, []) as string[];
 	if (!isSelectedEvent(selected, type, about)) return ignore(this, IGNORED.eventNotSelected);
@@ -71,15 +85,16 @@ export async function receiveEvent(this: IWebhookFunctions): Promise<IWebhookRes
 		if (missing.length > 0) return ignore(this, IGNORED.missingExtraction, { missing });
 	}
 
+	const options = this.getNodeParameter(PARAMETERS.options, {}) as IDataObject;
 	// Test URL events always fire, so that a sample can be sent again while building the workflow.
 	if (
+		options[PARAMETERS.ignoreRepeatedDeliveries] !== false &&
 		this.getMode() !== 'manual' &&
-		deliveries.isDuplicate(scopeOf(this), eventKey(payload, type, about))
+		deliveries.isDuplicate(deliveryKey(nodeScopeOf(this), bytes))
 	) {
 		return ignore(this, IGNORED.duplicate);
 	}
 
-	const options = this.getNodeParameter(PARAMETERS.options, {}) as IDataObject;
 	const item = normaliseEvent(payload, {
 		receivedAt: new Date(),
 		includeRaw: options[PARAMETERS.includeRawPayload] === true,
@@ -88,9 +103,15 @@ export async function receiveEvent(this: IWebhookFunctions): Promise<IWebhookRes
 }
 
 /** Duplicates are told apart per workflow and trigger node. */
-function scopeOf(context: IWebhookFunctions): string {
+function nodeScopeOf(context: IWebhookFunctions): string {
 	const node = context.getNode();
 	return `${context.getWorkflow().id ?? ''}\u0000${node.id || node.name}`;
+}
+
+/** Secrets are remembered per credential (its id in n8n); per node when the node names none. */
+function credentialScopeOf(context: IWebhookFunctions): string {
+	const credential = context.getNode().credentials?.[CREDENTIAL_TYPES.agent];
+	return credential?.id ? `credential\u0000${credential.id}` : `node\u0000${nodeScopeOf(context)}`;
 }
 
 function ignore(

@@ -4,6 +4,8 @@
  * credential's secret to every event in a header of this package's own, so that the trigger can
  * verify events of conversations it dispatched even when the Velents-side secret differs.
  */
+import { createHash, timingSafeEqual } from 'crypto';
+
 import { WEBHOOK_SECRET_HEADER } from './contract';
 
 export const FORWARDED_VERIFICATION_HEADER = 'x-velents-n8n-secret';
@@ -13,23 +15,21 @@ export function forwardedSecretHeaders(secret: string | undefined): Record<strin
 	return secret ? { [FORWARDED_VERIFICATION_HEADER]: secret } : {};
 }
 
-/** Whether either secret header carries `expected`, compared in constant time. */
-export function carriesSecret(expected: string, headers: Record<string, unknown>): boolean {
+/**
+ * The SHA-256 of a secret. Secrets are compared by digest: equal lengths whatever was sent, so that
+ * `timingSafeEqual` applies, and the trigger can keep a digest in memory instead of the secret.
+ */
+export function secretDigest(secret: string): Buffer {
+	return createHash('sha256').update(secret, 'utf8').digest();
+}
+
+/** Whether either secret header carries the secret whose digest is `expected`, in constant time. */
+export function carriesSecret(expected: Buffer, headers: Record<string, unknown>): boolean {
 	let found = false;
 	for (const name of [WEBHOOK_SECRET_HEADER, FORWARDED_VERIFICATION_HEADER]) {
 		const value = headers[name];
 		// Both headers are always compared, so the time taken does not tell which one matched.
-		if (typeof value === 'string' && constantTimeEquals(value, expected)) found = true;
+		if (typeof value === 'string' && timingSafeEqual(secretDigest(value), expected)) found = true;
 	}
 	return found;
-}
-
-/** String equality whose time depends only on the lengths, not on where the strings differ. */
-export function constantTimeEquals(actual: string, expected: string): boolean {
-	let difference = actual.length ^ expected.length;
-	for (let index = 0; index < expected.length; index++) {
-		difference |=
-			(actual.charCodeAt(index % Math.max(actual.length, 1)) || 0) ^ expected.charCodeAt(index);
-	}
-	return difference === 0;
 }

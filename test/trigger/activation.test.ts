@@ -5,6 +5,7 @@
 import { NodeApiError } from 'n8n-workflow';
 
 import { VelentsAgentTrigger } from '../../nodes/VelentsAgentTrigger/VelentsAgentTrigger.node';
+import type { HttpResponseStub, NetworkFailureStub } from './context';
 import { agentConfiguration, hookContext } from './context';
 
 const { checkExists, create, delete: remove } = new VelentsAgentTrigger().webhookMethods.default;
@@ -96,10 +97,64 @@ describe('checkExists (every activation, including n8n restarts)', () => {
 			'Velents rejected the token of the "Velents Agent API" credential (401)',
 		);
 	});
+});
 
-	test('a Base URL pointing nowhere fails the activation, naming the problem', async () => {
-		const hook = hookContext({ responses: [{ statusCode: 404, body: { message: 'Not Found' } }] });
-		await expect(checkExists.call(hook.context)).rejects.toBeInstanceOf(NodeApiError);
+describe('activation during a Velents outage: the webhook is registered all the same', () => {
+	const OUTAGES: Array<[string, HttpResponseStub | NetworkFailureStub]> = [
+		['a 503', { statusCode: 503, body: { message: 'Service Unavailable' } }],
+		['a 500', { statusCode: 500, body: 'upstream error' }],
+		['a refused connection', { networkError: 'ECONNREFUSED' }],
+		['a reset connection', { networkError: 'ECONNRESET' }],
+		['a 404 (the Base URL answers, but not as Velents)', { statusCode: 404, body: 'Not Found' }],
+	];
+	const REMEMBERED = { agentId: '4', agentPublic: 'boddy_rahsaan_Agent_4' };
+
+	test.each(OUTAGES)(
+		'%s at checkExists: activates with the agent remembered before, and logs it',
+		async (_case, outage) => {
+			const hook = hookContext({ responses: [outage], staticData: { ...REMEMBERED } });
+
+			await expect(checkExists.call(hook.context)).resolves.toBe(true);
+
+			expect(hook.staticData).toEqual(REMEMBERED);
+			expect(hook.warnings).toEqual([
+				expect.stringContaining('uses the agent remembered from an earlier activation (id 4'),
+			]);
+		},
+	);
+
+	test.each(OUTAGES)(
+		'%s at create with nothing remembered: activates without an agent, and logs that the filter cannot work',
+		async (_case, outage) => {
+			const hook = hookContext({ responses: [outage] });
+
+			await expect(create.call(hook.context)).resolves.toBe(true);
+
+			expect(hook.staticData).toEqual({});
+			expect(hook.warnings).toEqual([
+				expect.stringContaining('"Only This Agent’s Events" cannot filter'),
+			]);
+		},
+	);
+
+	test('after an outage, the next activation that reaches Velents remembers the agent', async () => {
+		const staticData = {};
+		const outage = hookContext({ responses: [{ networkError: 'ECONNREFUSED' }], staticData });
+		expect(await checkExists.call(outage.context)).toBe(true);
+		const restored = hookContext({ responses: [agentConfiguration()], staticData });
+		expect(await checkExists.call(restored.context)).toBe(false);
+		expect(await create.call(restored.context)).toBe(true);
+		expect(staticData).toEqual(REMEMBERED);
+	});
+
+	test.each([
+		['401', { statusCode: 401, body: { message: 'Unauthenticated.' } }],
+		['403', { statusCode: 403, body: { message: 'Forbidden.' } }],
+	])('a %s (a rejected token) still fails the activation', async (code, answer) => {
+		const hook = hookContext({ responses: [answer], staticData: { ...REMEMBERED } });
+		await expect(checkExists.call(hook.context)).rejects.toMatchObject({ httpCode: code });
+		await expect(create.call(hook.context)).rejects.toMatchObject({ httpCode: code });
+		expect(hook.warnings).toEqual([]);
 	});
 });
 

@@ -76,6 +76,13 @@ export interface WebhookContextOptions {
 	staticData?: IDataObject;
 	mode?: WorkflowExecuteMode;
 	workflowId?: string;
+	/**
+	 * The id of the node's credential in n8n. The trigger remembers a verified secret per credential
+	 * for a few seconds, so each workflow gets a credential of its own unless a test shares one.
+	 */
+	credentialId?: string;
+	/** Called on each credential read (the trigger reads the credential only to verify the secret). */
+	onCredentialRead?: () => void;
 }
 
 const DEFAULT_PARAMETERS: Required<TriggerParameters> = {
@@ -93,9 +100,20 @@ export function webhookContext(
 	const staticData = options.staticData ?? {};
 	const workflowId = options.workflowId ?? newWorkflowId();
 	const response: WrittenResponse = { writes: 0 };
+	const node: INode = {
+		...NODE,
+		credentials: {
+			velentsAgentApi: {
+				id: options.credentialId ?? `cred-${workflowId}`,
+				name: 'Velents agent 4',
+			},
+		},
+	};
 	const context = {
-		getCredentials: async () =>
-			({ ...AGENT_CREDENTIALS, ...options.credentials }) as ICredentialDataDecryptedObject,
+		getCredentials: async () => {
+			options.onCredentialRead?.();
+			return { ...AGENT_CREDENTIALS, ...options.credentials } as ICredentialDataDecryptedObject;
+		},
 		getHeaderData: () => ({ 'content-type': 'application/json', ...request.headers }),
 		getBodyData: () => request.body as IDataObject,
 		getRequestObject: () => ({ rawBody: request.rawBody }),
@@ -117,7 +135,7 @@ export function webhookContext(
 			return staticData;
 		},
 		getMode: () => options.mode ?? 'webhook',
-		getNode: () => NODE,
+		getNode: () => node,
 		getWorkflow: () => ({ id: workflowId, name: 'Velents test workflow', active: true }),
 	};
 	return { context: context as unknown as IWebhookFunctions, response };
@@ -147,9 +165,14 @@ export interface HttpResponseStub {
 	body: unknown;
 }
 
+/** A request that fails before any answer, as n8n's HTTP helper reports it (`error.code`). */
+export interface NetworkFailureStub {
+	networkError: string;
+}
+
 export interface HookContextOptions {
 	/** Velents' answers to the agent configuration request, in order (the last one repeats). */
-	responses: HttpResponseStub[];
+	responses: Array<HttpResponseStub | NetworkFailureStub>;
 	staticData?: IDataObject;
 	credentials?: Partial<typeof AGENT_CREDENTIALS>;
 }
@@ -191,6 +214,11 @@ export function hookContext(options: HookContextOptions): HookHarness {
 			) => {
 				requests.push(request);
 				const stub = options.responses[Math.min(answered++, options.responses.length - 1)];
+				if ('networkError' in stub) {
+					throw Object.assign(new Error(`connect ${stub.networkError}`), {
+						code: stub.networkError,
+					});
+				}
 				return { headers: {}, ...stub };
 			},
 		},

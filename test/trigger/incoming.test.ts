@@ -1,5 +1,4 @@
-import { FORWARDED_VERIFICATION_HEADER } from '../../nodes/shared/webhookSecret';
-import { isAuthorised, parseEventBody } from '../../nodes/VelentsAgentTrigger/incoming';
+import { parseEventBody } from '../../nodes/VelentsAgentTrigger/incoming';
 import { REFERENCE_EVENT_TEXT, referenceEvent } from '../../tools/contract/reference';
 
 describe('parseEventBody: the forms n8n hands a body over in', () => {
@@ -8,6 +7,7 @@ describe('parseEventBody: the forms n8n hands a body over in', () => {
 		type: 'onMessage',
 		about: 'conversation',
 		payload: referenceEvent('onMessage'),
+		bytes: expect.any(Buffer) as Buffer,
 	};
 
 	test('application/json: already parsed into an object', () => {
@@ -59,22 +59,19 @@ describe('parseEventBody: what is not a Velents event', () => {
 	});
 });
 
-describe('isAuthorised', () => {
-	test('accepts everything when the credential has no secret', () => {
-		expect(isAuthorised('', {})).toBe(true);
-		expect(isAuthorised('', { 'x-velents-authorization': 'anything' })).toBe(true);
+describe('parseEventBody: the bytes a repeated delivery is recognised by', () => {
+	test('the bytes n8n read, when it kept them', () => {
+		const bytes = Buffer.from(REFERENCE_EVENT_TEXT.onMessage, 'utf8');
+		const parsed = parseEventBody(referenceEvent('onMessage'), bytes);
+		expect(parsed.ok && parsed.bytes).toBe(bytes);
 	});
 
-	test('with a secret, accepts it in x-velents-authorization or in the forwarded header', () => {
-		expect(isAuthorised('s3cret', { 'x-velents-authorization': 's3cret' })).toBe(true);
-		expect(isAuthorised('s3cret', { [FORWARDED_VERIFICATION_HEADER]: 's3cret' })).toBe(true);
-	});
-
-	test('with a secret, rejects it missing, wrong, a prefix, or repeated as a list', () => {
-		expect(isAuthorised('s3cret', {})).toBe(false);
-		expect(isAuthorised('s3cret', { 'x-velents-authorization': 'wrong' })).toBe(false);
-		expect(isAuthorised('s3cret', { 'x-velents-authorization': 's3cre' })).toBe(false);
-		expect(isAuthorised('s3cret', { 'x-velents-authorization': ['s3cret', 's3cret'] })).toBe(false);
-		expect(isAuthorised('s3cret', { authorization: 's3cret' })).toBe(false);
+	test('the text, or the parsed object as JSON, when n8n kept no bytes', () => {
+		const fromText = parseEventBody(REFERENCE_EVENT_TEXT.onMessage, undefined);
+		expect(fromText.ok && fromText.bytes.toString()).toBe(REFERENCE_EVENT_TEXT.onMessage.trim());
+		const fromObject = parseEventBody(referenceEvent('onMessage'), undefined);
+		expect(fromObject.ok && fromObject.bytes.toString()).toBe(
+			JSON.stringify(referenceEvent('onMessage')),
+		);
 	});
 });

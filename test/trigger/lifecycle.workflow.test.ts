@@ -47,7 +47,10 @@ afterEach(async () => {
 });
 
 /** Velents Agent Trigger → Create Ticket, the ticket built from the trigger's normalised item. */
-function ticketOnEvents(triggerParameters: IDataObject): WorkflowJson {
+function ticketOnEvents(
+	triggerParameters: IDataObject,
+	agentCredentialId = 'agent-1',
+): WorkflowJson {
 	const trigger: INode = {
 		id: 'trigger',
 		name: TRIGGER,
@@ -61,7 +64,7 @@ function ticketOnEvents(triggerParameters: IDataObject): WorkflowJson {
 			options: {},
 			...triggerParameters,
 		},
-		credentials: { velentsAgentApi: { id: 'agent-1', name: 'Velents agent 4' } },
+		credentials: { velentsAgentApi: { id: agentCredentialId, name: 'Velents agent 4' } },
 	};
 	const ticket: INode = {
 		id: 'ticket',
@@ -147,6 +150,21 @@ describe('a whole conversation delivered by the sandbox', () => {
 		const [configurationRead] = sandbox.requests({ method: 'GET', path: '/Integration/Agent' });
 		expect(configurationRead.headers.authorization).toBe(`Bearer ${DEFAULT_AGENT_TOKEN}`);
 		expect(configurationRead.status).toBe(200);
+	});
+
+	test('activation during a Velents outage (503 to every configuration read) still registers the trigger, and the conversation runs', async () => {
+		sandbox.injectFault({ method: 'GET', path: '/Integration/Agent', status: 503, count: 10 });
+		const active = await activeReceiver(ticketOnEvents({ events: ['onEnded'] }));
+
+		expect(active.staticData()).toEqual({});
+		expect(sandbox.requests({ method: 'GET', path: '/Integration/Agent' }).length).toBeGreaterThan(
+			0,
+		);
+		sandbox.clearFaults();
+		await dispatch(active.url);
+
+		expect(await active.settled()).toEqual([expect.objectContaining({ status: 'success' })]);
+		expect(sandbox.tickets()).toHaveLength(1);
 	});
 
 	test('with "Conversation Ended" selected, every event is answered 200 and the follow-up runs on onEnded only', async () => {
@@ -256,8 +274,10 @@ describe('a whole conversation delivered by the sandbox', () => {
 
 describe('refusals', () => {
 	test('events without the credential’s secret are answered 401 and start nothing', async () => {
+		// A credential of its own: the trigger trusts a secret it verified for up to 5 s, so the
+		// credential of the other tests, with the sandbox's secret, would still pass here.
 		const active = await activeReceiver(
-			ticketOnEvents({ events: ['*'] }),
+			ticketOnEvents({ events: ['*'] }, 'agent-with-another-secret'),
 			credentials('another-secret'),
 		);
 

@@ -281,7 +281,7 @@ describe('webhook secret', () => {
 		const call = await deliver(jsonRequest(referenceEvent('onEnded'), headers), withSecret);
 		expectNoExecution(call, 401, {
 			message:
-				'The webhook secret is missing or wrong: the event must carry the Velents credential’s Webhook Secret.',
+				'The webhook secret is missing or wrong: the event must carry the Webhook Secret of the trigger’s Velents Agent API credential.',
 		});
 	});
 
@@ -333,14 +333,25 @@ describe('repeated deliveries', () => {
 		);
 	});
 
-	test('a repeat sent as raw bytes instead of parsed JSON is still the same event', async () => {
+	test('the same bytes are the same event, whatever content type n8n parsed them under', async () => {
 		const workflowId = newWorkflowId();
-		expectAccepted(await deliver(jsonRequest(referenceEvent('onUpdate')), { workflowId }));
-		const call = await deliver(
-			{ rawBody: Buffer.from(REFERENCE_EVENT_TEXT.onUpdate, 'utf8') },
-			{ workflowId },
+		const bytes = Buffer.from(REFERENCE_EVENT_TEXT.onUpdate, 'utf8');
+		expectAccepted(
+			await deliver({ body: referenceEvent('onUpdate'), rawBody: bytes }, { workflowId }),
 		);
+		const call = await deliver({ rawBody: bytes }, { workflowId });
 		expectNoExecution(call, 200, { received: true, ignored: 'duplicate' });
+	});
+
+	test('only a byte-identical body is a repeat: the same event re-serialised starts the workflow again', async () => {
+		const workflowId = newWorkflowId();
+		expectAccepted(
+			await deliver(
+				{ rawBody: Buffer.from(REFERENCE_EVENT_TEXT.onUpdate, 'utf8') },
+				{ workflowId },
+			),
+		);
+		expectAccepted(await deliver(jsonRequest(referenceEvent('onUpdate')), { workflowId }));
 	});
 
 	test('the next message of the same conversation is a new event', async () => {

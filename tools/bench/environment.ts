@@ -33,8 +33,10 @@ export interface BenchN8n {
 	owner: OwnerAccount;
 }
 
+/** `n8nEnv`: extra environment for n8n, e.g. `N8N_EXPRESSION_ENGINE=legacy` for a second server. */
 export async function startBenchN8n(
 	log: (line: string) => void,
+	n8nEnv: Record<string, string> = {},
 ): Promise<BenchN8n & { stop(): Promise<void> }> {
 	const scratch = await mkdtemp(
 		path.join(existsSync(MEMORY_FOLDER) ? MEMORY_FOLDER : os.tmpdir(), 'velents-bench-n8n-'),
@@ -60,9 +62,16 @@ export async function startBenchN8n(
 		const userFolder = path.join(scratch, 'user');
 		await installCommunityPackage(userFolder, await packPackage(path.join(scratch, 'pack')));
 		const started = Date.now();
-		server = await startN8n({ installation, userFolder, preferredPort: N8N_PORT, log });
+		server = await startN8n({
+			installation,
+			userFolder,
+			preferredPort: N8N_PORT,
+			log,
+			env: n8nEnv,
+		});
+		const settings = Object.entries(n8nEnv).map(([name, value]) => `${name}=${value}`);
 		log(
-			`n8n ${installation.n8nVersion} started on ${server.url} in ${seconds(Date.now() - started)}`,
+			`n8n ${installation.n8nVersion} started on ${server.url} in ${seconds(Date.now() - started)}${settings.length ? ` (${settings.join(' ')})` : ''}`,
 		);
 		const api = await ownerSession(server, PLAYGROUND_OWNER);
 		return { installation, server, api, sandbox, owner: PLAYGROUND_OWNER, stop };

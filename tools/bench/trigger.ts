@@ -1,21 +1,28 @@
 /**
- * Trigger: events per second and response latency through the real n8n server, side by side:
+ * Trigger: events per second and response latency through the real n8n server, side by side.
  *
- * - A: Velents Agent Trigger (Any Event; Only This Agent's Events off; no required extraction
+ * Scenarios, each with the same payloads for every side:
+ * - intake: Velents Agent Trigger (Any Event; Only This Agent's Events off; no required extraction
  *   fields; the credential HAS a webhook secret, as production should, so every event is verified)
- *   → No Operation;
- * - B: n8n's Webhook node (POST, Respond: Immediately) → No Operation: the baseline;
- * - C: the same Webhook node checking the same secret header with a Header Auth credential, a second
- *   baseline that reads a credential on every request as A does.
+ *   → No Operation, against n8n's Webhook node (POST, Respond: Immediately) → No Operation, and the
+ *   same Webhook node checking the same secret header with a Header Auth credential (a baseline that
+ *   reads a credential on every request). The reference's onMessage event, each with its own
+ *   conversation id and message timestamp.
+ * - ignored: 3 of 4 events not selected (the trigger selects Conversation Ended; three onMessage
+ *   events go with each onEnded) against the plain Webhook node answering the same requests.
+ * - largest: events of exactly the largest body the trigger accepts (MAX_EVENT_BYTES: an onEnded
+ *   with a long history), Velents against the plain Webhook node; and one event of 7.8 MB, which
+ *   the trigger answers 413.
+ * - legacy: the intake scenario again in a second n8n started with `N8N_EXPRESSION_ENGINE=legacy`
+ *   (no expression isolates), in the same bench run.
+ * Besides, in this process: the bytes each remembered delivery costs (DeliveryMemory filled to its
+ * capacity).
  *
- * The same payloads go to all three: the reference's onMessage event, each with its own conversation
- * id and message timestamp (the trigger drops an event whose type, agent, conversation and result it
- * has accepted before), each with the secret header (B ignores it). A load generator in this process
- * keeps `concurrency` requests in flight over keep-alive loopback connections, and at most
- * `inProgress` events whose execution has not finished (all three answer before their execution
- * runs, so an open loop would measure n8n's backlog). After a warm-up, each round sends the same
- * batch to each side in turn, the first side rotating; each burst ends when every execution it
- * started has finished.
+ * A load generator in this process keeps `concurrency` requests in flight over keep-alive loopback
+ * connections, and at most `inProgress` events whose execution has not finished (every side answers
+ * before its execution runs, so an open loop would measure n8n's backlog). After a warm-up, each
+ * round sends the same batch to each side in turn, the first side rotating; each burst ends when
+ * every execution it started has finished.
  *
  * Figures per side: events per second from the first request sent to the last execution finished
  * (n8n's `stoppedAt`), answers per second, p50/p99 latency of the answers, executions started,
@@ -29,12 +36,19 @@ import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import path from 'node:path';
+import { runInNewContext } from 'node:vm';
+import v8 from 'node:v8';
 
 import { WEBHOOK_SECRET_HEADER } from '../../nodes/shared/contract';
+import {
+	DELIVERY_LIMITS,
+	DeliveryMemory,
+	deliveryKey,
+} from '../../nodes/VelentsAgentTrigger/deduplication';
+import { MAX_EVENT_BYTES } from '../../nodes/VelentsAgentTrigger/incoming';
 import { DEFAULT_AGENT_TOKEN, DEFAULT_WEBHOOK_SECRET } from '../sandbox/server';
-import type { WorkflowEntity } from '../n8n/api';
+import type { N8nApi, WorkflowEntity, WorkflowFile, WorkflowNode } from '../n8n/api';
 import { productionWebhookUrl } from '../n8n/examples';
-import type { WorkflowFile, WorkflowNode } from '../n8n/api';
 import { sleep } from '../n8n/process';
 import { referenceEvent } from '../contract/reference';
 import type { BenchN8n } from './environment';
@@ -55,6 +69,8 @@ export interface TriggerOptions {
 	eventsPerRound: number;
 	/** Events per side before measuring (not counted). */
 	warmUpEvents: number;
+	/** Largest-body events per side and round (they are sent 2 at a time). */
+	largestPerRound: number;
 	/** The longest a burst may take, its executions included. */
 	burstLimitMs: number;
 }
@@ -63,17 +79,23 @@ export const DEFAULT_TRIGGER_OPTIONS: TriggerOptions = {
 	concurrency: 8,
 	inProgress: 16,
 	rounds: 3,
-	eventsPerRound: 150,
-	warmUpEvents: 50,
-	burstLimitMs: 120_000,
+	eventsPerRound: 160,
+	warmUpEvents: 48,
+	largestPerRound: 10,
+	burstLimitMs: 180_000,
 };
+
+/** The body the trigger answers 413 to in the largest scenario: the size that blocked n8n for 2.7 s. */
+const OVERSIZED_BYTES = 7.8 * 1000 * 1000;
 
 export interface TriggerSide {
 	node: string;
 	/** Events sent (measured bursts only). */
 	events: number;
-	/** Answered 200 and accepted (the trigger did not answer `ignored`). */
+	/** Answered 200 and taken: an execution was started. */
 	accepted: number;
+	/** Answered 200 and ignored by the trigger (not selected, duplicate…): no execution. */
+	ignored: number;
 	/** Any other answer, or no answer. */
 	failed: number;
 	/** Executions n8n created for the measured events, finished, and succeeded. */
@@ -93,38 +115,65 @@ export interface TriggerSide {
 	answerMs: number;
 }
 
+/** Velents against the plain Webhook node in one scenario. */
+export interface TriggerComparison {
+	velents: TriggerSide;
+	webhook: TriggerSide;
+	/** Velents' events per second over the Webhook node's. */
+	throughputRatio: number;
+	p50Ratio: number;
+	p99Ratio: number;
+}
+
 export interface TriggerFigures {
 	options: TriggerOptions;
 	/** The trigger's credential has a webhook secret; every event carries it. */
 	webhookSecret: boolean;
-	velents: TriggerSide;
-	webhook: TriggerSide;
-	/**
-	 * A second baseline, for the note: the Webhook node checking the same secret header with a Header
-	 * Auth credential, i.e. reading a credential on every request as the Velents trigger does.
-	 */
-	webhookHeaderAuth: TriggerSide;
-	/** A's events per second over B's: the target is at least 0.9. */
-	throughputRatio: number;
-	answersRatio: number;
-	p50Ratio: number;
-	p99Ratio: number;
-	/** A's events per second over the Webhook node with Header Auth. */
-	throughputRatioHeaderAuth: number;
+	/** Every event accepted, default expression engine. */
+	intake: TriggerComparison & {
+		/** The Webhook node checking the same secret header with a Header Auth credential. */
+		webhookHeaderAuth: TriggerSide;
+		/** Velents' events per second over the Webhook node with Header Auth: the target is ≥ 1.0. */
+		throughputRatioHeaderAuth: number;
+	};
+	/** 3 of 4 events not selected, default engine. */
+	ignored: TriggerComparison;
+	/** Events of exactly MAX_EVENT_BYTES; and one far larger one. */
+	largest: TriggerComparison & {
+		bytes: number;
+		/** Velents' time per event at that size: 1000 / events per second. */
+		velentsMsPerEvent: number;
+		webhookMsPerEvent: number;
+		oversized: { bytes: number; status: number; latencyMs: number };
+	};
+	/** Every event accepted, in an n8n started with N8N_EXPRESSION_ENGINE=legacy: the target is ≥ 0.9. */
+	legacy: TriggerComparison;
+	/** What remembering accepted deliveries costs (DeliveryMemory at its capacity). */
+	memory: DeliveryMemoryFigures;
 }
 
+export interface DeliveryMemoryFigures {
+	capacity: number;
+	windowSeconds: number;
+	/** V8 heap per remembered event, measured with the memory full. */
+	bytesPerEvent: number;
+	/** The whole memory at capacity. */
+	totalMb: number;
+}
+
+type Outcome = 'started' | 'ignored' | 'failed';
+
 interface Side {
-	key: 'velents' | 'webhook' | 'webhookHeaderAuth';
 	node: string;
 	url: string;
 	workflow: WorkflowEntity;
-	/** Whether an answer means the event was taken (and an execution started). */
-	accepts(status: number, body: string): boolean;
+	classify(status: number, body: string): Outcome;
 }
 
 interface Burst {
 	sent: number;
-	accepted: number;
+	started: number;
+	ignored: number;
 	failed: number;
 	latenciesMs: number[];
 	firstSentAt: number;
@@ -132,13 +181,134 @@ interface Burst {
 	counts: ExecutionCounts;
 }
 
+const classifyVelents = (status: number, body: string): Outcome =>
+	status !== 200 ? 'failed' : body.includes('"ignored"') ? 'ignored' : 'started';
+const classifyWebhook = (status: number): Outcome => (status === 200 ? 'started' : 'failed');
+
+/** The workflows of one n8n: Velents Agent Trigger (all events, or Conversation Ended only), Webhook node, Webhook node + Header Auth. */
+interface BenchWorkflows {
+	velents: Side;
+	velentsEndedOnly: Side;
+	webhook: Side;
+	webhookHeaderAuth: Side;
+}
+
 export async function benchTrigger(
 	env: BenchN8n,
+	startLegacyN8n: () => Promise<BenchN8n & { stop(): Promise<void> }>,
 	options: Partial<TriggerOptions> = {},
 ): Promise<TriggerFigures> {
 	const settings = { ...DEFAULT_TRIGGER_OPTIONS, ...options };
-	const { api, server, sandbox, installation } = env;
+	const onDefault = await runScenarios(env, settings, { withLargest: true });
+	const legacyEnv = await startLegacyN8n();
+	let onLegacy: ScenarioResults;
+	try {
+		onLegacy = await runScenarios(legacyEnv, settings, { withLargest: false });
+	} finally {
+		await legacyEnv.stop();
+	}
 
+	// Last: filling the memory blocks this process for seconds, long enough for n8n to close the
+	// idle keep-alive connection of the REST client under it (the next request then fails).
+	const memory = measureDeliveryMemory();
+	const { intake, ignored, largest } = onDefault;
+	const largestSides = largest as NonNullable<ScenarioResults['largest']>;
+	return {
+		options: settings,
+		webhookSecret: true,
+		intake: {
+			...compare(intake.velents, intake.webhook),
+			webhookHeaderAuth: intake.webhookHeaderAuth,
+			throughputRatioHeaderAuth: round(
+				intake.velents.eventsPerSecond / intake.webhookHeaderAuth.eventsPerSecond,
+			),
+		},
+		ignored: compare(ignored.velents, ignored.webhook),
+		largest: {
+			...compare(largestSides.velents, largestSides.webhook),
+			bytes: MAX_EVENT_BYTES,
+			velentsMsPerEvent: round(1000 / largestSides.velents.eventsPerSecond),
+			webhookMsPerEvent: round(1000 / largestSides.webhook.eventsPerSecond),
+			oversized: largestSides.oversized,
+		},
+		legacy: compare(onLegacy.intake.velents, onLegacy.intake.webhook),
+		memory,
+	};
+}
+
+function compare(velents: TriggerSide, webhook: TriggerSide): TriggerComparison {
+	return {
+		velents,
+		webhook,
+		throughputRatio: round(velents.eventsPerSecond / webhook.eventsPerSecond, 3),
+		p50Ratio: round(velents.p50Ms / webhook.p50Ms),
+		p99Ratio: round(velents.p99Ms / webhook.p99Ms),
+	};
+}
+
+interface ScenarioResults {
+	intake: { velents: TriggerSide; webhook: TriggerSide; webhookHeaderAuth: TriggerSide };
+	ignored: { velents: TriggerSide; webhook: TriggerSide };
+	largest?: {
+		velents: TriggerSide;
+		webhook: TriggerSide;
+		oversized: { bytes: number; status: number; latencyMs: number };
+	};
+}
+
+async function runScenarios(
+	env: BenchN8n,
+	settings: TriggerOptions,
+	{ withLargest }: { withLargest: boolean },
+): Promise<ScenarioResults> {
+	const workflows = await createWorkflows(env);
+	const watcher = new ExecutionWatcher(
+		env.installation.nodeBinary,
+		path.join(env.server.userFolder, '.n8n', 'database.sqlite'),
+	);
+	try {
+		const events = new EventFactory();
+		for (const side of Object.values(workflows))
+			await waitUntilLive(side, events.next(1, 'onEnded')[0]);
+
+		const intake = await measure(watcher, settings, {
+			sides: {
+				velents: workflows.velents,
+				webhook: workflows.webhook,
+				webhookHeaderAuth: workflows.webhookHeaderAuth,
+			},
+			bodies: (how) => events.next(how, 'onMessage'),
+		});
+		// Three onMessage (not selected) for each onEnded (selected).
+		const ignored = await measure(watcher, settings, {
+			sides: { velents: workflows.velentsEndedOnly, webhook: workflows.webhook },
+			bodies: (how) =>
+				Array.from({ length: how }, (_, index) =>
+					events.next(1, index % 4 === 3 ? 'onEnded' : 'onMessage'),
+				).flat(),
+		});
+		if (!withLargest) return { intake, ignored };
+
+		const bigSettings = {
+			...settings,
+			concurrency: 2,
+			inProgress: 4,
+			eventsPerRound: settings.largestPerRound,
+			warmUpEvents: 2,
+		};
+		const largest = await measure(watcher, bigSettings, {
+			sides: { velents: workflows.velents, webhook: workflows.webhook },
+			bodies: (how) => events.largest(how, MAX_EVENT_BYTES),
+		});
+		const oversized = await sendOnce(workflows.velents.url, events.largest(1, OVERSIZED_BYTES)[0]);
+		return { intake, ignored, largest: { ...largest, oversized } };
+	} finally {
+		watcher.stop();
+	}
+}
+
+async function createWorkflows(env: BenchN8n): Promise<BenchWorkflows> {
+	const { api, server, sandbox } = env;
 	const credential = await api.createCredential({
 		name: 'Velents Agent (bench trigger)',
 		type: 'velentsAgentApi',
@@ -149,25 +319,28 @@ export async function benchTrigger(
 			webhookSecret: DEFAULT_WEBHOOK_SECRET,
 		},
 	});
-	const triggerWebhookId = randomUUID();
-	const webhookPath = `bench-webhook-${randomUUID()}`;
-	const velentsWorkflow = await api.createWorkflow(
-		triggerWorkflow('Bench trigger: Velents Agent Trigger', {
+	const headerCredential = await api.createCredential({
+		name: 'Velents webhook secret (Header Auth)',
+		type: 'httpHeaderAuth',
+		data: { name: WEBHOOK_SECRET_HEADER, value: DEFAULT_WEBHOOK_SECRET },
+	});
+
+	const velentsSide = async (node: string, events: string[]): Promise<Side> => {
+		const webhookId = randomUUID();
+		const workflow = await activeWorkflow(api, `Bench trigger: ${node}`, {
 			name: 'Velents Agent Trigger',
 			type: 'n8n-nodes-velents.velentsAgentTrigger',
 			typeVersion: 1,
-			webhookId: triggerWebhookId,
-			parameters: {
-				events: ['*'],
-				onlyThisAgent: false,
-				requiredExtractionFields: '',
-				options: {},
-			},
+			webhookId,
+			parameters: { events, onlyThisAgent: false, requiredExtractionFields: '', options: {} },
 			credentials: { velentsAgentApi: { id: credential.id, name: credential.name } },
-		}),
-	);
-	const webhookWorkflow = await api.createWorkflow(
-		triggerWorkflow('Bench trigger: Webhook node', {
+		});
+		const url = productionWebhookUrl(server.webhookBaseUrl, webhookId);
+		return { node, url, workflow, classify: classifyVelents };
+	};
+	const webhookSide = async (node: string, headerAuth: boolean): Promise<Side> => {
+		const webhookPath = `bench-webhook-${randomUUID()}`;
+		const workflow = await activeWorkflow(api, `Bench trigger: ${node}`, {
 			name: 'Webhook',
 			type: 'n8n-nodes-base.webhook',
 			typeVersion: 2.1,
@@ -175,120 +348,89 @@ export async function benchTrigger(
 			parameters: {
 				httpMethod: 'POST',
 				path: webhookPath,
+				...(headerAuth ? { authentication: 'headerAuth' } : {}),
 				responseMode: 'onReceived',
 				options: {},
 			},
-		}),
-	);
-	const headerCredential = await api.createCredential({
-		name: 'Velents webhook secret (Header Auth)',
-		type: 'httpHeaderAuth',
-		data: { name: WEBHOOK_SECRET_HEADER, value: DEFAULT_WEBHOOK_SECRET },
-	});
-	const authPath = `bench-webhook-auth-${randomUUID()}`;
-	const headerAuthWorkflow = await api.createWorkflow(
-		triggerWorkflow('Bench trigger: Webhook node with Header Auth', {
-			name: 'Webhook',
-			type: 'n8n-nodes-base.webhook',
-			typeVersion: 2.1,
-			webhookId: randomUUID(),
-			parameters: {
-				httpMethod: 'POST',
-				path: authPath,
-				authentication: 'headerAuth',
-				responseMode: 'onReceived',
-				options: {},
-			},
-			credentials: { httpHeaderAuth: { id: headerCredential.id, name: headerCredential.name } },
-		}),
-	);
-	for (const workflow of [velentsWorkflow, webhookWorkflow, headerAuthWorkflow])
-		await api.activateWorkflow(workflow.id, workflow.versionId);
+			...(headerAuth
+				? {
+						credentials: {
+							httpHeaderAuth: { id: headerCredential.id, name: headerCredential.name },
+						},
+					}
+				: {}),
+		});
+		const url = `${server.webhookBaseUrl}webhook/${webhookPath}`;
+		return { node, url, workflow, classify: classifyWebhook };
+	};
 
-	const sides: Side[] = [
-		{
-			key: 'velents',
-			node: 'Velents Agent Trigger (Any Event, secret checked)',
-			url: productionWebhookUrl(server.webhookBaseUrl, triggerWebhookId),
-			workflow: velentsWorkflow,
-			accepts: (status, body) => status === 200 && !body.includes('"ignored"'),
-		},
-		{
-			key: 'webhook',
-			node: 'Webhook node 2.1 (POST, Respond: Immediately)',
-			url: `${server.webhookBaseUrl}webhook/${webhookPath}`,
-			workflow: webhookWorkflow,
-			accepts: (status) => status === 200,
-		},
-		{
-			key: 'webhookHeaderAuth',
-			node: 'Webhook node 2.1 with Header Auth (same secret header)',
-			url: `${server.webhookBaseUrl}webhook/${authPath}`,
-			workflow: headerAuthWorkflow,
-			accepts: (status) => status === 200,
-		},
-	];
+	return {
+		velents: await velentsSide('Velents Agent Trigger (Any Event, secret checked)', ['*']),
+		velentsEndedOnly: await velentsSide(
+			'Velents Agent Trigger (Conversation Ended only, secret checked)',
+			['onEnded'],
+		),
+		webhook: await webhookSide('Webhook node 2.1 (POST, Respond: Immediately)', false),
+		webhookHeaderAuth: await webhookSide(
+			'Webhook node 2.1 with Header Auth (same secret header)',
+			true,
+		),
+	};
+}
 
-	const watcher = new ExecutionWatcher(
-		installation.nodeBinary,
-		path.join(server.userFolder, '.n8n', 'database.sqlite'),
-	);
-	try {
-		const events = new EventFactory();
-		for (const side of sides) {
-			await waitUntilLive(side, events.next(1)[0]);
-			const warmUp = await fire(watcher, side, events.next(settings.warmUpEvents), settings);
-			if (warmUp.failed > 0)
-				throw new Error(`${side.node}: ${warmUp.failed} of the warm-up events failed.`);
-		}
+async function activeWorkflow(
+	api: N8nApi,
+	name: string,
+	trigger: Omit<WorkflowNode, 'id' | 'position'>,
+): Promise<WorkflowEntity> {
+	const workflow = await api.createWorkflow(triggerWorkflow(name, trigger));
+	await api.activateWorkflow(workflow.id, workflow.versionId);
+	return workflow;
+}
 
-		const totals = Object.fromEntries(sides.map((side) => [side.key, emptyTotals()])) as Record<
-			Side['key'],
-			Totals
-		>;
-		for (let round = 0; round < settings.rounds; round++) {
-			const bodies = events.next(settings.eventsPerRound);
-			// Each round starts with the next side: A B C, B C A, C A B, …
-			for (const side of [
-				...sides.slice(round % sides.length),
-				...sides.slice(0, round % sides.length),
-			]) {
-				const burst = await fire(watcher, side, bodies, settings);
-				const total = totals[side.key];
-				total.events += burst.sent;
-				total.accepted += burst.accepted;
-				total.failed += burst.failed;
-				total.latenciesMs.push(...burst.latenciesMs);
-				total.answerMs += burst.answerMs;
-				total.processMs += Math.max(burst.counts.lastStoppedAt - burst.firstSentAt, burst.answerMs);
-				total.started += burst.counts.started;
-				total.finished += burst.counts.finished;
-				total.succeeded += burst.counts.succeeded;
-			}
-		}
-		const velents = summarise(sides[0].node, totals.velents);
-		const webhook = summarise(sides[1].node, totals.webhook);
-		const webhookHeaderAuth = summarise(sides[2].node, totals.webhookHeaderAuth);
-		return {
-			options: settings,
-			webhookSecret: true,
-			velents,
-			webhook,
-			webhookHeaderAuth,
-			throughputRatioHeaderAuth: round(velents.eventsPerSecond / webhookHeaderAuth.eventsPerSecond),
-			throughputRatio: round(velents.eventsPerSecond / webhook.eventsPerSecond),
-			answersRatio: round(velents.answersPerSecond / webhook.answersPerSecond),
-			p50Ratio: round(velents.p50Ms / webhook.p50Ms),
-			p99Ratio: round(velents.p99Ms / webhook.p99Ms),
-		};
-	} finally {
-		watcher.stop();
+/** A warm-up per side, then `rounds` bursts of the same bodies to each side, the first side rotating. */
+async function measure<K extends string>(
+	watcher: ExecutionWatcher,
+	settings: TriggerOptions,
+	scenario: { sides: Record<K, Side>; bodies: (how: number) => string[] },
+): Promise<Record<K, TriggerSide>> {
+	const entries = Object.entries(scenario.sides) as Array<[K, Side]>;
+	for (const [, side] of entries) {
+		const warmUp = await fire(watcher, side, scenario.bodies(settings.warmUpEvents), settings);
+		if (warmUp.failed > 0)
+			throw new Error(`${side.node}: ${warmUp.failed} of the warm-up events failed.`);
 	}
+	const totals = new Map<K, Totals>(entries.map(([key]) => [key, emptyTotals()]));
+	for (let turn = 0; turn < settings.rounds; turn++) {
+		const bodies = scenario.bodies(settings.eventsPerRound);
+		const order = [
+			...entries.slice(turn % entries.length),
+			...entries.slice(0, turn % entries.length),
+		];
+		for (const [key, side] of order) {
+			const burst = await fire(watcher, side, bodies, settings);
+			const total = totals.get(key) as Totals;
+			total.events += burst.sent;
+			total.accepted += burst.started;
+			total.ignored += burst.ignored;
+			total.failed += burst.failed;
+			total.latenciesMs.push(...burst.latenciesMs);
+			total.answerMs += burst.answerMs;
+			total.processMs += Math.max(burst.counts.lastStoppedAt - burst.firstSentAt, burst.answerMs);
+			total.started += burst.counts.started;
+			total.finished += burst.counts.finished;
+			total.succeeded += burst.counts.succeeded;
+		}
+	}
+	return Object.fromEntries(
+		entries.map(([key, side]) => [key, summarise(side.node, totals.get(key) as Totals)]),
+	) as Record<K, TriggerSide>;
 }
 
 interface Totals {
 	events: number;
 	accepted: number;
+	ignored: number;
 	failed: number;
 	started: number;
 	finished: number;
@@ -302,6 +444,7 @@ function emptyTotals(): Totals {
 	return {
 		events: 0,
 		accepted: 0,
+		ignored: 0,
 		failed: 0,
 		started: 0,
 		finished: 0,
@@ -318,6 +461,7 @@ function summarise(node: string, totals: Totals): TriggerSide {
 		node,
 		events: totals.events,
 		accepted: totals.accepted,
+		ignored: totals.ignored,
 		failed: totals.failed,
 		executionsStarted: totals.started,
 		executionsFinished: totals.finished,
@@ -335,6 +479,31 @@ function summarise(node: string, totals: Totals): TriggerSide {
 function percentile(sorted: readonly number[], fraction: number): number {
 	if (sorted.length === 0) return 0;
 	return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)];
+}
+
+/**
+ * The V8 heap a DeliveryMemory holds when full: filled to its capacity with keys as the trigger
+ * makes them, measured after garbage collection before and after.
+ */
+function measureDeliveryMemory(): DeliveryMemoryFigures {
+	v8.setFlagsFromString('--expose-gc');
+	const gc = runInNewContext('gc') as () => void;
+	const { capacity, windowSeconds } = DELIVERY_LIMITS;
+	gc();
+	const before = process.memoryUsage().heapUsed;
+	const memory = new DeliveryMemory();
+	const now = Date.now();
+	for (let index = 0; index < capacity; index++)
+		memory.isDuplicate(deliveryKey('bench\u0000trigger', Buffer.from(`event ${index}`)), now);
+	gc();
+	const used = process.memoryUsage().heapUsed - before;
+	if (memory.size !== capacity) throw new Error(`DeliveryMemory held ${memory.size} keys.`);
+	return {
+		capacity,
+		windowSeconds,
+		bytesPerEvent: round(used / capacity, 1),
+		totalMb: round(used / 1e6, 1),
+	};
 }
 
 /** Trigger → No Operation, saved as n8n saves executions by default. */
@@ -365,23 +534,45 @@ function triggerWorkflow(
 	};
 }
 
-/** The reference's onMessage event, each one a new conversation with its own message time. */
+/** Reference events, each of a new conversation with its own message time. */
 class EventFactory {
-	private readonly template = referenceEvent('onMessage');
 	private count = 0;
 	private readonly start = Date.parse('2025-11-13T23:25:10Z');
 
-	next(how: number): string[] {
+	next(how: number, type: 'onMessage' | 'onEnded'): string[] {
+		return Array.from({ length: how }, () => JSON.stringify(this.event(type)));
+	}
+
+	/**
+	 * onEnded events of exactly `bytes` bytes: a conversation history long enough to fill them (the
+	 * largest events Velents sends), topped up to the byte with the last message.
+	 */
+	largest(how: number, bytes: number): string[] {
 		return Array.from({ length: how }, () => {
-			const index = this.count++;
-			const event = structuredClone(this.template) as unknown as {
-				conversation: { id: number };
-				result: { message: { timestamp: string } };
+			const event = this.event('onEnded') as unknown as {
+				result: { history: Array<{ role: string; message: string; timestamp: string }> };
 			};
-			event.conversation.id = 100_000 + index;
-			event.result.message.timestamp = `${new Date(this.start + index * 1000).toISOString().slice(0, 19)}Z`;
+			const [first] = event.result.history;
+			const entry = Buffer.byteLength(JSON.stringify(first)) + 1;
+			const room = bytes - Buffer.byteLength(JSON.stringify(event));
+			const fill = Math.max(0, Math.floor(room / entry) - 1);
+			for (let index = 0; index < fill; index++) event.result.history.push({ ...first });
+			const last = event.result.history[event.result.history.length - 1];
+			last.message += 'x'.repeat(bytes - Buffer.byteLength(JSON.stringify(event)));
 			return JSON.stringify(event);
 		});
+	}
+
+	private event(type: 'onMessage' | 'onEnded'): Record<string, unknown> {
+		const index = this.count++;
+		const event = referenceEvent(type) as unknown as {
+			conversation: { id: number };
+			result: { message?: { timestamp: string } };
+		};
+		event.conversation.id = 100_000 + index;
+		if (event.result.message)
+			event.result.message.timestamp = `${new Date(this.start + index * 1000).toISOString().slice(0, 19)}Z`;
+		return event;
 	}
 }
 
@@ -392,13 +583,29 @@ async function waitUntilLive(side: Side, body: string, timeoutMs = 30_000): Prom
 	try {
 		for (;;) {
 			const answer = await post(agent, side.url, body).catch(() => ({ status: 0, body: '' }));
-			if (side.accepts(answer.status, answer.body)) return;
+			if (side.classify(answer.status, answer.body) !== 'failed') return;
 			if (Date.now() > deadline)
 				throw new Error(
 					`${side.node}: ${side.url} not live after ${timeoutMs} ms (HTTP ${answer.status}).`,
 				);
 			await sleep(250);
 		}
+	} finally {
+		agent.destroy();
+	}
+}
+
+/** One request on a connection of its own: its status and how long the answer took. */
+async function sendOnce(
+	url: string,
+	body: string,
+): Promise<{ bytes: number; status: number; latencyMs: number }> {
+	const agent = new http.Agent({ keepAlive: false });
+	const sentAt = process.hrtime.bigint();
+	try {
+		const answer = await post(agent, url, body).catch(() => ({ status: 0, body: '' }));
+		const latencyMs = round(Number(process.hrtime.bigint() - sentAt) / 1e6);
+		return { bytes: Buffer.byteLength(body), status: answer.status, latencyMs };
 	} finally {
 		agent.destroy();
 	}
@@ -421,8 +628,7 @@ async function fire(
 	const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
 	const latenciesMs: number[] = [];
 	let next = 0;
-	let accepted = 0;
-	let failed = 0;
+	const outcomes: Record<Outcome, number> = { started: 0, ignored: 0, failed: 0 };
 	// Room in the window: the waiting senders look again on each reading of the executions table.
 	const waiting = new Set<() => void>();
 	const unsubscribe = watcher.onReading(() => {
@@ -431,7 +637,7 @@ async function fire(
 	});
 	const room = async (): Promise<void> => {
 		while (
-			next - failed - watcher.current.finished >= options.inProgress &&
+			next - outcomes.failed - outcomes.ignored - watcher.current.finished >= options.inProgress &&
 			Date.now() < deadline
 		) {
 			await new Promise<void>((resolve) => {
@@ -450,8 +656,7 @@ async function fire(
 			const sentAt = process.hrtime.bigint();
 			const answer = await post(agent, side.url, body).catch(() => ({ status: 0, body: '' }));
 			latenciesMs.push(Number(process.hrtime.bigint() - sentAt) / 1e6);
-			if (side.accepts(answer.status, answer.body)) accepted++;
-			else failed++;
+			outcomes[side.classify(answer.status, answer.body)]++;
 		}
 	};
 	try {
@@ -466,10 +671,17 @@ async function fire(
 			`${side.node}: only ${latenciesMs.length} of ${bodies.length} events sent within ${options.burstLimitMs} ms.`,
 		);
 	const counts = await watcher.until(
-		(current) => current.finished >= accepted && current.running === 0,
+		(current) => current.finished >= outcomes.started && current.running === 0,
 		Math.max(1000, deadline - Date.now()),
 	);
-	return { sent: latenciesMs.length, accepted, failed, latenciesMs, firstSentAt, answerMs, counts };
+	return {
+		sent: latenciesMs.length,
+		...outcomes,
+		latenciesMs,
+		firstSentAt,
+		answerMs,
+		counts,
+	};
 }
 
 function post(
