@@ -4,7 +4,7 @@
  * the published JavaScript. Needs `npm run build` first (the test command builds).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -82,6 +82,24 @@ describe('package.json, as n8n requires of a community package', () => {
 	});
 });
 
+describe('the sources', () => {
+	it('no file in nodes/ or credentials/ is longer than 300 lines, so each reads as one concern', () => {
+		const tooLong = ['nodes', 'credentials']
+			.flatMap((folder) =>
+				readdirSync(path.join(ROOT, folder), { recursive: true, encoding: 'utf8' }).map((file) =>
+					path.join(folder, file),
+				),
+			)
+			.filter((file) => file.endsWith('.ts'))
+			.map((file) => ({
+				file,
+				lines: readFileSync(path.join(ROOT, file), 'utf8').trimEnd().split('\n').length,
+			}))
+			.filter(({ lines }) => lines > 300);
+		expect(tooLong).toEqual([]);
+	});
+});
+
 describe('the tarball', () => {
 	it('holds only dist/, the entry point and the docs', () => {
 		const allowed = /^(dist\/.+|package\.json|README\.md|LICENSE|CHANGELOG\.md|index\.js)$/;
@@ -106,6 +124,14 @@ describe('the tarball', () => {
 		}
 		expect(icons.size).toBeGreaterThanOrEqual(2);
 		for (const icon of icons) expect(tarball.files).toContain(icon);
+	});
+
+	it('holds no compiled file without its source (the output of a moved or deleted one)', () => {
+		const orphans = tarball.files
+			.filter((file) => file.endsWith('.js') && file.startsWith('dist/'))
+			.map((file) => file.replace(/^dist\//, '').replace(/\.js$/, '.ts'))
+			.filter((source) => !existsSync(path.join(ROOT, source)));
+		expect(orphans).toEqual([]);
 	});
 
 	it('requires nothing but n8n-workflow, Node’s built-ins and its own files at run time', () => {

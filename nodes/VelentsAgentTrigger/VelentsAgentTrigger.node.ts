@@ -44,6 +44,9 @@ export class VelentsAgentTrigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
+				// Empty, so that n8n answers an accepted event with the node's `webhookResponse` (its
+				// default, 'firstEntryJson', would be sent as the body itself).
+				responseData: '',
 				path: 'webhook',
 			},
 		],

@@ -78,6 +78,11 @@ export class DeliveryMemory {
 		return false;
 	}
 
+	/** Forgets a delivery that was not taken after all, so that its redelivery is accepted. */
+	forget(key: string): void {
+		this.recordedAt.delete(key);
+	}
+
 	/** Keys are recorded in time order, so the expired ones are at the front. */
 	private forgetBefore(oldestKept: number): void {
 		for (const [key, second] of this.recordedAt) {

@@ -13,14 +13,15 @@
  *    reads only the node's parameters and the body, cheapest first.
  * 4. a byte-identical copy of an event accepted within the hour (a redelivery; unless "Ignore
  *    Repeated Deliveries" is off) → 200 `{received: true, ignored: 'duplicate'}`.
- * 5. otherwise → 200 `{received: true}` at once, and the workflow runs with the normalised event.
+ * 5. otherwise → 200 `{received: true}`, written by n8n once it holds the execution (see the end of
+ *    `receiveEvent`), and the workflow runs with the normalised event.
  *
- * The node writes every answer itself (`noWebhookResponse`), so the caller never waits for the
- * workflow and never hangs.
+ * The node writes every other answer itself (`noWebhookResponse`), at once; the caller never waits
+ * for the workflow.
  */
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPES } from '../shared/transport';
+import { CREDENTIAL_TYPES } from '../shared/contract';
 import { rememberedIdentity } from './activation';
 import { deliveries, deliveryKey } from './deduplication';
 import { PARAMETERS } from './description';
@@ -87,19 +88,43 @@ export async function receiveEvent(this: IWebhookFunctions): Promise<IWebhookRes
 
 	const options = this.getNodeParameter(PARAMETERS.options, {}) as IDataObject;
 	// Test URL events always fire, so that a sample can be sent again while building the workflow.
-	if (
-		options[PARAMETERS.ignoreRepeatedDeliveries] !== false &&
-		this.getMode() !== 'manual' &&
-		deliveries.isDuplicate(deliveryKey(nodeScopeOf(this), bytes))
-	) {
-		return ignore(this, IGNORED.duplicate);
-	}
+	const key =
+		options[PARAMETERS.ignoreRepeatedDeliveries] !== false && this.getMode() !== 'manual'
+			? deliveryKey(nodeScopeOf(this), bytes)
+			: undefined;
+	if (key !== undefined && deliveries.isDuplicate(key)) return ignore(this, IGNORED.duplicate);
 
 	const item = normaliseEvent(payload, {
 		receivedAt: new Date(),
 		includeRaw: options[PARAMETERS.includeRawPayload] === true,
 	});
-	return answer(this, 200, { received: true }, [[{ json: item }]]);
+	if (key !== undefined) forgetUnlessTaken(this, key);
+	// n8n writes this answer itself, once it holds the execution: n8n 2.x after saving it (and, in
+	// queue mode, queueing it), so that a failure there is an error answer and Velents may deliver
+	// again; n8n 1.x answers before it saves the execution.
+	return { workflowData: [[{ json: item }]], webhookResponse: ACCEPTED };
+}
+
+const ACCEPTED: IDataObject = { received: true };
+
+/** The part of n8n's (express) response the trigger watches: how n8n's own answer ended. */
+interface SettledResponse {
+	statusCode: number;
+	writableFinished: boolean;
+	once(event: 'close', listener: () => void): unknown;
+}
+
+/**
+ * Forgets the delivery when n8n's answer is not a success that reached the caller (n8n could not
+ * save or queue the execution, or the connection broke): a redelivery must then run, not be
+ * dropped as a duplicate.
+ */
+function forgetUnlessTaken(context: IWebhookFunctions, key: string): void {
+	const response: SettledResponse = context.getResponseObject();
+	response.once('close', () => {
+		const taken = response.writableFinished && response.statusCode < 300;
+		if (!taken) deliveries.forget(key);
+	});
 }
 
 /** Duplicates are told apart per workflow and trigger node. */
@@ -126,10 +151,9 @@ function answer(
 	context: IWebhookFunctions,
 	statusCode: number,
 	body: IDataObject,
-	workflowData?: IWebhookResponseData['workflowData'],
 ): IWebhookResponseData {
 	const response: ResponseWriter = context.getResponseObject();
 	response.writeHead(statusCode, { 'Content-Type': 'application/json; charset=utf-8' });
 	response.end(JSON.stringify(body));
-	return workflowData ? { noWebhookResponse: true, workflowData } : { noWebhookResponse: true };
+	return { noWebhookResponse: true };
 }

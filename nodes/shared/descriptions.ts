@@ -47,8 +47,8 @@ export function transportOptions(
 	return options;
 }
 
-/** Return All / Limit, as every n8n list operation offers them. */
-export function returnAllOrLimit(show: Record<string, string[]>): INodeProperties[] {
+/** Return All / Limit, as every n8n list operation offers them (shown for an operation with `showOnlyFor`). */
+export function returnAllOrLimit(): INodeProperties[] {
 	return [
 		{
 			displayName: 'Return All',
@@ -56,7 +56,6 @@ export function returnAllOrLimit(show: Record<string, string[]>): INodePropertie
 			type: 'boolean',
 			default: false,
 			description: 'Whether to return all results or only up to a given limit',
-			displayOptions: { show },
 		},
 		{
 			displayName: 'Limit',
@@ -65,7 +64,7 @@ export function returnAllOrLimit(show: Record<string, string[]>): INodePropertie
 			typeOptions: { minValue: 1 },
 			default: 50,
 			description: 'Max number of results to return',
-			displayOptions: { show: { ...show, returnAll: [false] } },
+			displayOptions: { show: { returnAll: [false] } },
 		},
 	];
 }

@@ -15,12 +15,28 @@ export type RunOperation = (
 	items: INodeExecutionData[],
 ) => Promise<INodeExecutionData[]>;
 
-export type Operation = { perItem: ItemOperation } | { allItems: RunOperation };
+export type Operation = ({ perItem: ItemOperation } | { allItems: RunOperation }) & {
+	/**
+	 * Why the operation cannot run as an AI agent's tool, when it cannot (such as waiting for a
+	 * conversation to end: a tool call cannot wait). A tool call of it fails with this reason, and
+	 * nothing is sent.
+	 */
+	notAsTool?: string;
+};
 
 export type OperationMap = Record<string, Record<string, Operation>>;
 
 /**
- * Runs the operation chosen by `resource` and `operation` (nodes without resources pass one key).
+ * Whether the node runs as an AI agent's tool: n8n runs a tool through the node's tool variant,
+ * whose type name is the node's with "Tool" appended (in n8n 1.x and 2.x alike).
+ */
+export function runsAsTool(context: IExecuteFunctions): boolean {
+	return context.getNode().type.endsWith('Tool');
+}
+
+/**
+ * Runs the operation chosen by `resource` and `operation` (a node with one resource may leave
+ * `resource` unset, as n8n does not pass defaults to every caller).
  * Per-item operations: one output item per returned record, paired with its input item, in order;
  * a failing item becomes an error item under Continue On Fail, otherwise stops the run naming the item.
  */
@@ -29,13 +45,25 @@ export async function routeOperation(
 	operations: OperationMap,
 ): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const resource = this.getNodeParameter('resource', 0, 'default') as string;
+	const resources = Object.keys(operations);
+	const resource = this.getNodeParameter(
+		'resource',
+		0,
+		resources.length === 1 ? resources[0] : '',
+	) as string;
 	const operationName = this.getNodeParameter('operation', 0) as string;
 	const operation = operations[resource]?.[operationName];
 	if (!operation) {
 		throw new NodeOperationError(
 			this.getNode(),
 			`The operation "${operationName}" of "${resource}" is not supported`,
+		);
+	}
+	if (operation.notAsTool !== undefined && runsAsTool(this)) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operationName}" cannot run as an AI agent tool: ${operation.notAsTool}`,
+			{ description: 'Nothing was sent. Use it in a workflow step of its own, not as a tool.' },
 		);
 	}
 	if ('allItems' in operation) return [await operation.allItems.call(this, items)];

@@ -191,6 +191,26 @@ describe('Dispatch', () => {
 			{ company_name: 'acme', order_id: 'A' },
 		]);
 	});
+	it('a workflow saved before the node had a Resource (no `resource` in its JSON) runs as one that names it', async () => {
+		const dispatchTo = (phone: string) => ({
+			operation: 'dispatch',
+			channelId: 2,
+			phone,
+			variablesInput: 'json',
+			variablesJson: '{"company_name": "acme", "order_id": "1212"}',
+		});
+		const workflow = linearWorkflow(
+			agentStep('Saved before', dispatchTo('+201145803442')),
+			agentStep('Saved after', { resource: 'agent', ...dispatchTo('+201145803443') }),
+		);
+		expect(workflow.nodes[1].parameters).not.toHaveProperty('resource');
+		const result = await runFlow(workflow, agentCredentials(), items({}));
+		expect(result.error).toBeUndefined();
+		expect(sandbox.dispatches().map((record) => record.conversation.phone)).toEqual([
+			'+201145803442',
+			'+201145803443',
+		]);
+	});
 });
 
 describe('Dispatch requests that may have reached Velents', () => {

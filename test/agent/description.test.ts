@@ -39,6 +39,7 @@ describe('Velents Agent description', () => {
 		const selector = description.properties.find(
 			(property) => property.name === 'operation',
 		) as INodeProperties;
+		expect(selector.displayOptions).toEqual({ show: { resource: ['agent'] } });
 		const options = selector.options as INodePropertyOptions[];
 		expect(options.map((option) => option.name)).toEqual([
 			'Batch',
@@ -46,15 +47,16 @@ describe('Velents Agent description', () => {
 			'Get Configuration',
 		]);
 		expect(options.every((option) => option.action && option.description)).toBe(true);
-		expect(Object.keys(operations.default).sort()).toEqual(
+		expect(Object.keys(operations.agent).sort()).toEqual(
 			options.map((option) => String(option.value)).sort(),
 		);
-		expect('allItems' in operations.default.batch).toBe(true);
-		expect('perItem' in operations.default.dispatch).toBe(true);
+		expect('allItems' in operations.agent.batch).toBe(true);
+		expect('perItem' in operations.agent.dispatch).toBe(true);
 	});
 
 	test('each operation shows its own parameters', () => {
 		expect(visible('dispatch')).toEqual([
+			'resource',
 			'operation',
 			'channelId',
 			'phone',
@@ -67,6 +69,7 @@ describe('Velents Agent description', () => {
 		expect(visible('dispatch', { variablesInput: 'json' })).toContain('variablesJson');
 		expect(visible('dispatch', { variablesInput: 'json' })).not.toContain('variables');
 		expect(visible('batch')).toEqual([
+			'resource',
 			'operation',
 			'channelId',
 			'phone',
@@ -79,7 +82,7 @@ describe('Velents Agent description', () => {
 			'webhook',
 			'requestSettings',
 		]);
-		expect(visible('getConfiguration')).toEqual(['operation', 'requestSettings']);
+		expect(visible('getConfiguration')).toEqual(['resource', 'operation', 'requestSettings']);
 	});
 
 	test('variables: a resource mapper of the agent variables, added field by field', () => {
@@ -106,6 +109,7 @@ describe('Velents Agent description', () => {
 			null,
 		);
 		expect(parameters).toMatchObject({
+			resource: 'agent',
 			operation: 'batch',
 			rowsPerCall: 500,
 			batchName: '',

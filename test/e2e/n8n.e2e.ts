@@ -9,6 +9,9 @@
  *    exactly one ticket with the extraction and one relayed request in it; every execution succeeded.
  * 4. A wrong webhook secret starts no execution; a malformed event gets 400.
  * 5. Examples 3 and 4 run against the sandbox too.
+ * 6. n8n 2.x: example 6, n8n's AI Agent with the Velents tools, its chat model a fake
+ *    OpenAI-compatible server (./fakeChatModel.ts): the tools the model is offered, what reaches the
+ *    sandbox, and what the model gets back (ids, an error naming the field).
  *
  * Run with `npm run test:e2e` (also part of `npm test`). The n8n install is cached (cold: about
  * 10 minutes); the test itself always runs. Loopback only; n8n is always stopped, even on failure.
@@ -20,6 +23,7 @@ import path from 'node:path';
 
 import {
 	DEFAULT_AGENT_TOKEN,
+	DEFAULT_SUPPORT_TOKEN,
 	DEFAULT_WEBHOOK_SECRET,
 	startSandbox,
 } from '../../tools/sandbox/server';
@@ -28,11 +32,14 @@ import type { N8nApi } from '../../tools/n8n/api';
 import { installCommunityPackage, listFiles, packPackage } from '../../tools/n8n/community-package';
 import type { PackedPackage } from '../../tools/n8n/community-package';
 import {
+	AI_AGENT_EXAMPLE,
 	createSandboxCredentials,
 	followUpTrigger,
 	importExamples,
 	MANUAL_TRIGGER_NAME,
+	prepareExample,
 	productionWebhookUrl,
+	readExampleFile,
 	sandboxCredentialData,
 } from '../../tools/n8n/examples';
 import type { ExampleKey, ImportedExample, VelentsCredentialType } from '../../tools/n8n/examples';
@@ -47,8 +54,11 @@ import {
 import { N8N_1X_CREDENTIAL_REJECTED_MESSAGE } from '../../tools/n8n/profile';
 import { seconds, sleep } from '../../tools/n8n/process';
 import { startN8n } from '../../tools/n8n/server';
+import { selectedN8n } from '../../tools/n8n/version';
 import type { N8nServer } from '../../tools/n8n/server';
-import type { CredentialEntity } from '../../tools/n8n/api';
+import type { CredentialEntity, WorkflowEntity } from '../../tools/n8n/api';
+import { startFakeChatModel, toolResults } from './fakeChatModel';
+import type { ChatRequest, FakeChatModel, ModelTurn, OfferedTool } from './fakeChatModel';
 
 const INSTALL_AND_START_TIMEOUT_MS = 45 * 60_000;
 /** How long to keep watching for executions that must not start. */
@@ -318,6 +328,11 @@ describe('the package in a real n8n', () => {
 		'a dispatch plays the lifecycle to the trigger, and the follow-up opens exactly one ticket with the extraction',
 		guarded(async () => {
 			const activeSandbox = sandbox as Sandbox;
+			// Example 1 was saved before the Velents Agent node had a Resource: it must keep running.
+			const dispatchNode = examples.dispatch.prepared.nodes.find(
+				(node) => node.type === 'n8n-nodes-velents.velentsAgent',
+			);
+			expect(dispatchNode?.parameters).not.toHaveProperty('resource');
 			await timed('scenario: dispatch → lifecycle → follow-up', async () => {
 				const executionId = await api.runManually(
 					examples.dispatch.workflow.id,
@@ -553,6 +568,174 @@ describe('the package in a real n8n', () => {
 			expect(
 				log.match(/^.*(ENOTFOUND \S*n8n\.(io|cloud)|Failed to fetch community node).*$/gm),
 			).toBeNull();
+		}),
+	);
+});
+
+/**
+ * n8n's AI Agent with the Velents tools (example 6), its chat model played by a fake OpenAI-compatible
+ * server: the test sees exactly what the model is offered and what it gets back, and decides which
+ * tools the model calls with which arguments.
+ */
+// Example 6 uses the AI Agent 3.1 and the OpenAI Chat Model 1.3 of n8n 2.x; on n8n 1.x the tools'
+// descriptions are checked by test/aiTools.test.ts (n8n 1.94 and later build them as 2.x does).
+const describeOnN8n2 = selectedN8n().major === 2 ? describe : describe.skip;
+
+describeOnN8n2('the Velents nodes as tools of n8n’s AI Agent', () => {
+	let model: FakeChatModel;
+	let agentWorkflow: WorkflowEntity;
+	const TICKET_TOOL = 'Create_a_ticket_in_Velents_Support';
+	const DISPATCH_TOOL = 'Dispatch_a_call_or_message_to_a_customer_in_Velents_Agent';
+	const CONFIGURATION_TOOL = 'Get_the_agent_configuration_in_Velents_Agent';
+
+	/** Runs example 6 once with the model's first turn given; the model then answers with a text. */
+	async function runAgent(firstTurn: ModelTurn): Promise<ChatRequest[]> {
+		const seen = model.requests.length;
+		model.script((request) =>
+			request.messages.some((message) => message.role === 'tool') ? { text: 'Done.' } : firstTurn,
+		);
+		const executionId = await api.runManually(agentWorkflow.id, MANUAL_TRIGGER_NAME);
+		const execution = await api.waitForExecution(executionId, 90_000);
+		expect(execution.status).toBe('success');
+		return model.requests.slice(seen);
+	}
+
+	const offered = (request: ChatRequest, name: string): OfferedTool => {
+		const tool = request.tools?.find((candidate) => candidate.function.name === name);
+		if (!tool) throw new Error(`The model was not offered ${name}.`);
+		return tool;
+	};
+
+	beforeAll(
+		guarded(async () => {
+			model = await startFakeChatModel();
+			const openAi = await api.createCredential({
+				name: 'OpenAi account',
+				type: 'openAiApi',
+				data: { apiKey: 'sk-fake-model', url: model.baseUrl, header: false },
+			});
+			const prepared = prepareExample(await readExampleFile(AI_AGENT_EXAMPLE), {
+				credentials: { ...credentials, openAiApi: openAi },
+				webhookBaseUrl: (n8n as N8nServer).webhookBaseUrl,
+			});
+			agentWorkflow = await api.createWorkflow(prepared);
+		}),
+		60_000,
+	);
+	afterAll(async () => {
+		await model?.close();
+	});
+
+	test(
+		'the model gets the ticket and the dispatch it asked for, exactly once each, and the ids it needs',
+		guarded(async () => {
+			const activeSandbox = sandbox as Sandbox;
+			const ticketsBefore = activeSandbox.tickets().length;
+			const dispatchesBefore = activeSandbox.dispatches().length;
+
+			const requests = await runAgent({
+				toolCalls: [
+					{
+						name: TICKET_TOOL,
+						arguments: {
+							subject: 'Order 1212 arrived damaged',
+							customer_name: 'Sara Ali',
+							customer_phone: '+201145803442',
+							message: 'My order 1212 arrived damaged. I want a replacement.',
+							priority: 'high',
+						},
+					},
+					{ name: DISPATCH_TOOL, arguments: { phone: '+20 114 580 3442', order_id: '1212' } },
+				],
+			});
+			expect(requests).toHaveLength(2);
+
+			// What the model was offered: three tools, each named and described by its operation.
+			const tools = requests[0].tools ?? [];
+			print(`tools offered to the model:\n${JSON.stringify(tools, null, 2)}`);
+			expect(tools.map((tool) => tool.function.name).sort()).toEqual(
+				[CONFIGURATION_TOOL, DISPATCH_TOOL, TICKET_TOOL].sort(),
+			);
+			const descriptions = tools.map((tool) => tool.function.description);
+			expect(new Set(descriptions).size).toBe(3);
+			expect(offered(requests[0], TICKET_TOOL).function.description).toBe(
+				'Create a ticket in Velents Support',
+			);
+			expect(offered(requests[0], DISPATCH_TOOL).function.description).toBe(
+				'Dispatch a call or message to a customer in Velents Agent',
+			);
+			expect(offered(requests[0], CONFIGURATION_TOOL).function.description).toBe(
+				'Get the agent configuration in Velents Agent',
+			);
+
+			// Every parameter the model fills has a type and a description; the phone says its form.
+			const ticketSchema = offered(requests[0], TICKET_TOOL).function.parameters;
+			const dispatchSchema = offered(requests[0], DISPATCH_TOOL).function.parameters;
+			expect(Object.keys(ticketSchema.properties ?? {}).sort()).toEqual(
+				['customer_name', 'customer_phone', 'message', 'priority', 'subject'].sort(),
+			);
+			expect(Object.keys(dispatchSchema.properties ?? {}).sort()).toEqual(['order_id', 'phone']);
+			for (const schema of [ticketSchema, dispatchSchema]) {
+				for (const [name, property] of Object.entries(schema.properties ?? {})) {
+					expect({ name, type: property.type }).toEqual({ name, type: 'string' });
+					expect(property.description?.length ?? 0).toBeGreaterThan(10);
+				}
+			}
+			expect(dispatchSchema.properties?.phone.description).toContain('international form');
+			expect(dispatchSchema.properties?.phone.description).toContain('+201145803442');
+			expect(offered(requests[0], CONFIGURATION_TOOL).function.parameters.properties).toEqual({});
+
+			// The sandbox received exactly what the model asked for, once.
+			const tickets = activeSandbox.tickets().slice(ticketsBefore);
+			expect(tickets).toHaveLength(1);
+			expect(tickets[0]).toMatchObject({
+				subject: 'Order 1212 arrived damaged',
+				priority: 'high',
+				customer: { name: 'Sara Ali', phone: '+201145803442' },
+			});
+			const dispatches = activeSandbox.dispatches().slice(dispatchesBefore);
+			expect(dispatches).toHaveLength(1);
+			expect(dispatches[0].conversation).toMatchObject({
+				channel_id: 3,
+				phone: '+201145803442',
+				values: { company_name: 'Acme Store', order_id: '1212' },
+			});
+
+			// What the model got back: the ids it needs next, and no secret.
+			const results = toolResults(requests[1]);
+			print(`tool results the model got:\n${JSON.stringify(results, null, 2)}`);
+			const ticketResult = results.find((result) => result.tool === TICKET_TOOL)?.content ?? '';
+			const dispatchResult = results.find((result) => result.tool === DISPATCH_TOOL)?.content ?? '';
+			expect(ticketResult).toContain(String(tickets[0].public_id));
+			expect(ticketResult).toContain(String(tickets[0].conversation_id));
+			expect(dispatchResult).toContain(String(dispatches[0].conversation.id));
+			for (const secret of [DEFAULT_AGENT_TOKEN, DEFAULT_SUPPORT_TOKEN, DEFAULT_WEBHOOK_SECRET]) {
+				expect(JSON.stringify(results)).not.toContain(secret);
+			}
+		}),
+	);
+
+	test(
+		'a bad phone comes back to the model as an error naming the field and its form, and nothing is sent',
+		guarded(async () => {
+			const activeSandbox = sandbox as Sandbox;
+			const dispatchesBefore = activeSandbox.dispatches().length;
+			const requests = await runAgent({
+				toolCalls: [
+					{ name: DISPATCH_TOOL, arguments: { phone: 'call me maybe', order_id: '1212' } },
+				],
+			});
+			expect(requests).toHaveLength(2);
+			const [result] = toolResults(requests[1]);
+			print(`the error the model got:\n${JSON.stringify(result, null, 2)}`);
+			expect(result.tool).toBe(DISPATCH_TOOL);
+			expect(JSON.parse(result.content)).toEqual([
+				{
+					error:
+						'Item 0: Phone "call me maybe" is not a phone number in international form, such as +201145803442',
+				},
+			]);
+			expect(activeSandbox.dispatches()).toHaveLength(dispatchesBefore);
 		}),
 	);
 });

@@ -43,6 +43,8 @@ export interface MockContextOptions {
 	/** Answers every request. Default: 200 with `{ data: {} }`. Throw to simulate a network error. */
 	http?: HttpHandler;
 	nodeName?: string;
+	/** The node's type; an AI agent's tool is the type with "Tool" appended. */
+	nodeType?: string;
 }
 
 /** What the node under test did through the mock. */
@@ -76,11 +78,11 @@ export const TEST_BASE_URL = 'https://velents.test';
 let credentialCounter = 0;
 
 /** Each context gets its own credential id, so the transport's rate budgets never leak between tests. */
-function node(name: string): INode {
+function node(name: string, type = 'n8n-nodes-velents.velentsAgent'): INode {
 	return {
 		id: 'node-1',
 		name,
-		type: 'n8n-nodes-velents.velentsAgent',
+		type,
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: {},
@@ -127,7 +129,7 @@ export function createExecuteContext(options: MockContextOptions = {}): {
 	const items = options.items ?? [{ json: {} }];
 	const parameters = options.parameters ?? {};
 	const recorder: MockRecorder = { requests: [], parameterReads: new Map() };
-	const thisNode = node(options.nodeName ?? 'Velents Agent');
+	const thisNode = node(options.nodeName ?? 'Velents Agent', options.nodeType);
 	const credentials = { ...defaultCredentials(), ...options.credentials };
 
 	const subset: ExecuteSubset = {

@@ -5,11 +5,15 @@
  */
 import { NodeApiError } from 'n8n-workflow';
 
+import type { VelentsApi } from '../../nodes/shared/contract';
 import {
 	baseUrlProblem,
+	RateBudgets,
 	redact,
 	velentsRequest,
 	velentsRequestAllPages,
+	type RequestContext,
+	type TransportOptions,
 	type VelentsRequest,
 } from '../../nodes/shared/transport';
 import { fakeContext, rateHeaders, type ScriptedAnswer } from '../helpers/fakeHttp';
@@ -26,13 +30,36 @@ jest.mock('n8n-workflow', () => ({
 }));
 jest.spyOn(Date, 'now').mockImplementation(() => mockClock.now);
 
-let server = 0;
-/** Each test its own server, so the rate budgets (kept per credential and base URL) never leak between tests. */
-function setup(answers: ScriptedAnswer[], credentials: Record<string, unknown> = {}) {
+/** Each test its own rate budgets: what one test spends of a window never carries into the next. */
+let budgets = new RateBudgets();
+beforeEach(() => {
+	budgets = new RateBudgets();
 	mockClock.slept = [];
-	return fakeContext(answers, {
-		credentials: { baseUrl: `http://velents-${++server}.test`, ...credentials },
-	});
+});
+
+function setup(answers: ScriptedAnswer[], credentials: Record<string, unknown> = {}) {
+	return fakeContext(answers, { credentials: { baseUrl: 'http://velents.test', ...credentials } });
+}
+
+/** The transport's request, with this test's budgets. */
+async function send(
+	context: RequestContext,
+	api: VelentsApi,
+	request: VelentsRequest,
+	options?: Partial<TransportOptions>,
+) {
+	return await velentsRequest(context, api, request, options, budgets);
+}
+
+/** The transport's paginated read, with this test's budgets. */
+async function sendAllPages(
+	context: RequestContext,
+	api: VelentsApi,
+	request: VelentsRequest,
+	limit?: number,
+	options?: Partial<TransportOptions>,
+) {
+	return await velentsRequestAllPages(context, api, request, limit, options, budgets);
 }
 
 const createTicket: VelentsRequest = {
@@ -61,11 +88,11 @@ async function failure(promise: Promise<unknown>): Promise<NodeApiError> {
 describe('requests', () => {
 	it('sends JSON to the credential’s base URL, through n8n’s authenticated request helper', async () => {
 		const { context, sent } = setup([{ statusCode: 201, body: { data: { public_id: 'TCK-1' } } }]);
-		await velentsRequest(context, 'support', createTicket);
+		await send(context, 'support', createTicket);
 		expect(sent[0]).toMatchObject({
 			credentialType: 'velentsSupportApi',
 			method: 'POST',
-			baseURL: expect.stringMatching(/^http:\/\/velents-\d+\.test$/),
+			baseURL: 'http://velents.test',
 			url: '/Company/Support/Tickets',
 			body: { subject: 'Order 1212' },
 			json: true,
@@ -83,7 +110,7 @@ describe('requests', () => {
 				},
 			},
 		]);
-		const response = await velentsRequest(context, 'support', readTicket);
+		const response = await send(context, 'support', readTicket);
 		expect(response).toEqual({
 			statusCode: 200,
 			data: [{ id: 1 }],
@@ -96,14 +123,14 @@ describe('requests', () => {
 		const { context } = setup([
 			{ statusCode: 200, body: { data: { id: 1 }, status: { message: 'ok', check: true } } },
 		]);
-		expect((await velentsRequest(context, 'support', readTicket)).data).toEqual({ id: 1 });
+		expect((await send(context, 'support', readTicket)).data).toEqual({ id: 1 });
 	});
 });
 
 describe('errors a user can act on', () => {
 	it('401 names the credential to fix, and never shows the token', async () => {
 		const { context } = setup([{ statusCode: 401, body: { message: 'Unauthenticated.' } }]);
-		const error = await failure(velentsRequest(context, 'support', readTicket));
+		const error = await failure(send(context, 'support', readTicket));
 		expect(error.message).toBe(
 			'Velents rejected the token of the "Velents Support API" credential (401)',
 		);
@@ -114,7 +141,7 @@ describe('errors a user can act on', () => {
 	it('401 on the agent API points at the Agent.sa dashboard', async () => {
 		const { context } = setup([{ statusCode: 401, body: { message: 'Unauthenticated.' } }]);
 		const error = await failure(
-			velentsRequest(context, 'agent', { ...readTicket, action: 'dispatch a conversation' }),
+			send(context, 'agent', { ...readTicket, action: 'dispatch a conversation' }),
 		);
 		expect(error.message).toContain('"Velents Agent API"');
 		expect(error.description).toContain('Agent.sa dashboard');
@@ -124,7 +151,7 @@ describe('errors a user can act on', () => {
 		const { context } = setup([
 			{ statusCode: 403, body: { message: 'Invalid ability provided: support.tickets.create' } },
 		]);
-		const error = await failure(velentsRequest(context, 'support', createTicket));
+		const error = await failure(send(context, 'support', createTicket));
 		expect(error.message).toBe(
 			'The token of the "Velents Support API" credential may not create a ticket (403)',
 		);
@@ -134,7 +161,7 @@ describe('errors a user can act on', () => {
 
 	it('404 names what was not found', async () => {
 		const { context } = setup([{ statusCode: 404, body: { message: 'Not found.' } }]);
-		const error = await failure(velentsRequest(context, 'support', readTicket));
+		const error = await failure(send(context, 'support', readTicket));
 		expect(error.message).toBe('Ticket "TCK-1" was not found (404)');
 		expect(error.description).toContain('not visible to this token’s tenant');
 	});
@@ -152,7 +179,7 @@ describe('errors a user can act on', () => {
 				},
 			},
 		]);
-		const error = await failure(velentsRequest(context, 'support', createTicket));
+		const error = await failure(send(context, 'support', createTicket));
 		expect(error.message).toBe(
 			'Velents rejected the data to create a ticket (422): subject: The subject field is required.; customer.email: Must be an e-mail.',
 		);
@@ -169,7 +196,7 @@ describe('errors a user can act on', () => {
 				},
 			},
 		]);
-		const error = await failure(velentsRequest(context, 'support', createTicket));
+		const error = await failure(send(context, 'support', createTicket));
 		expect(error.message).toContain('(422): phone: Invalid phone.');
 		expect(error.description).toContain('Validation failed');
 	});
@@ -181,7 +208,7 @@ describe('errors a user can act on', () => {
 				body: { message: 'Invalid.', errors: { phone: 'The phone is invalid.' } },
 			},
 		]);
-		const error = await failure(velentsRequest(context, 'support', createTicket));
+		const error = await failure(send(context, 'support', createTicket));
 		expect(error.message).toBe(
 			'Velents rejected the data to create a ticket (422): phone: The phone is invalid.',
 		);
@@ -189,7 +216,7 @@ describe('errors a user can act on', () => {
 
 	it('a success that is not JSON (a proxy page) is an error, never data', async () => {
 		const { context } = setup([{ statusCode: 200, body: '<html>Maintenance</html>' }]);
-		const error = await failure(velentsRequest(context, 'support', readTicket));
+		const error = await failure(send(context, 'support', readTicket));
 		expect(error.message).toBe(
 			'Velents answered 200 to the request to read tickets, but not with JSON',
 		);
@@ -198,7 +225,7 @@ describe('errors a user can act on', () => {
 
 	it('400 says the request could not be read', async () => {
 		const { context } = setup([{ statusCode: 400, body: { message: 'Malformed JSON' } }]);
-		const error = await failure(velentsRequest(context, 'support', createTicket));
+		const error = await failure(send(context, 'support', createTicket));
 		expect(error.message).toBe('Velents could not read the request to create a ticket (400)');
 	});
 });
@@ -210,7 +237,7 @@ describe('retries: only what Velents cannot have acted on', () => {
 			{ statusCode: 503 },
 			{ statusCode: 200, body: { data: { id: 1 } } },
 		]);
-		await expect(velentsRequest(context, 'support', readTicket)).resolves.toEqual({
+		await expect(send(context, 'support', readTicket)).resolves.toEqual({
 			statusCode: 200,
 			data: { id: 1 },
 		});
@@ -225,7 +252,7 @@ describe('retries: only what Velents cannot have acted on', () => {
 			{ statusCode: 500 },
 		]);
 		const error = await failure(
-			velentsRequest(context, 'support', readTicket, { maxRetries: 2, retryDelayMs: 10 }),
+			send(context, 'support', readTicket, { maxRetries: 2, retryDelayMs: 10 }),
 		);
 		expect(sent).toHaveLength(3);
 		expect(error.message).toBe('Velents failed (500) to read tickets, also after retries');
@@ -233,7 +260,7 @@ describe('retries: only what Velents cannot have acted on', () => {
 
 	it('never repeats a POST after a 5xx, and says why', async () => {
 		const { context, sent } = setup([{ statusCode: 500 }, { statusCode: 201 }]);
-		const error = await failure(velentsRequest(context, 'support', createTicket));
+		const error = await failure(send(context, 'support', createTicket));
 		expect(sent).toHaveLength(1);
 		expect(error.message).toBe(
 			'Velents failed (500) while trying to create a ticket; it was not repeated',
@@ -244,7 +271,7 @@ describe('retries: only what Velents cannot have acted on', () => {
 	it('never repeats a POST after the connection broke mid-request', async () => {
 		const { context, sent } = setup([{ networkError: 'ECONNRESET' }, { statusCode: 201 }]);
 		const error = await failure(
-			velentsRequest(context, 'agent', { ...createTicket, action: 'dispatch a conversation' }),
+			send(context, 'agent', { ...createTicket, action: 'dispatch a conversation' }),
 		);
 		expect(sent).toHaveLength(1);
 		expect(error.message).toBe(
@@ -259,7 +286,7 @@ describe('retries: only what Velents cannot have acted on', () => {
 			{ networkError: 'ECONNREFUSED' },
 			{ statusCode: 201, body: { data: { id: 7 } } },
 		]);
-		await expect(velentsRequest(context, 'support', createTicket)).resolves.toEqual({
+		await expect(send(context, 'support', createTicket)).resolves.toEqual({
 			statusCode: 201,
 			data: { id: 7 },
 		});
@@ -271,7 +298,7 @@ describe('retries: only what Velents cannot have acted on', () => {
 			{ networkError: 'ETIMEDOUT' },
 			{ statusCode: 200, body: { data: 1 } },
 		]);
-		await expect(velentsRequest(context, 'support', readTicket)).resolves.toEqual({
+		await expect(send(context, 'support', readTicket)).resolves.toEqual({
 			statusCode: 200,
 			data: 1,
 		});
@@ -285,7 +312,7 @@ describe('rate limits', () => {
 			{ statusCode: 429, headers: { ...rateHeaders(30, 0), 'retry-after': '17' } },
 			{ statusCode: 201, headers: rateHeaders(30, 29), body: { data: { public_id: 'TCK-9' } } },
 		]);
-		await expect(velentsRequest(context, 'support', createTicket)).resolves.toEqual({
+		await expect(send(context, 'support', createTicket)).resolves.toEqual({
 			statusCode: 201,
 			data: { public_id: 'TCK-9' },
 		});
@@ -304,8 +331,7 @@ describe('rate limits', () => {
 		answers.push({ statusCode: 201, headers: rateHeaders(4, 3), body: { data: {} } });
 		const { context, sent } = setup(answers);
 		const started = mockClock.now;
-		for (let request = 0; request < 5; request++)
-			await velentsRequest(context, 'support', createTicket);
+		for (let request = 0; request < 5; request++) await send(context, 'support', createTicket);
 		expect(sent).toHaveLength(5);
 		expect(mockClock.slept).toEqual([window]);
 		expect(mockClock.now - started).toBe(window);
@@ -317,7 +343,7 @@ describe('rate limits', () => {
 		const answers = new Map<number, (left: number) => void>();
 		let calls = 0;
 		const { context } = createExecuteContext({
-			credentials: { baseUrl: `http://velents-${++server}.test` },
+			credentials: { baseUrl: 'http://velents.test' },
 			http: () => {
 				const call = calls++;
 				if (call === 0) return { statusCode: 201, headers: rateHeaders(30, 3), body: { data: {} } };
@@ -331,8 +357,8 @@ describe('rate limits', () => {
 			},
 		});
 		mockClock.slept = [];
-		await velentsRequest(context, 'support', createTicket);
-		const concurrent = [1, 2, 3].map(() => velentsRequest(context, 'support', createTicket));
+		await send(context, 'support', createTicket);
+		const concurrent = [1, 2, 3].map(() => send(context, 'support', createTicket));
 		while (answers.size < 3) await Promise.resolve();
 		for (const [call, left] of [
 			[3, 0],
@@ -342,9 +368,19 @@ describe('rate limits', () => {
 			answers.get(call)?.(left);
 			await concurrent[call - 1];
 		}
-		await velentsRequest(context, 'support', createTicket);
+		await send(context, 'support', createTicket);
 		expect(calls).toBe(5);
 		expect(mockClock.slept).toEqual([60_000]);
+	});
+
+	it('keeps a budget per store: a request with another store does not wait for this one’s spent window', async () => {
+		const { context } = setup([
+			{ statusCode: 200, headers: rateHeaders(1, 0), body: { data: {} } },
+			{ statusCode: 200, headers: rateHeaders(1, 0), body: { data: {} } },
+		]);
+		await send(context, 'support', readTicket);
+		await velentsRequest(context, 'support', readTicket, {}, new RateBudgets());
+		expect(mockClock.slept).toEqual([]);
 	});
 
 	it('uses the window length of the credential (a time-scaled sandbox)', async () => {
@@ -355,8 +391,8 @@ describe('rate limits', () => {
 			],
 			{ rateLimitWindowSeconds: 2 },
 		);
-		await velentsRequest(context, 'support', readTicket);
-		await velentsRequest(context, 'support', readTicket);
+		await send(context, 'support', readTicket);
+		await send(context, 'support', readTicket);
 		expect(mockClock.slept).toEqual([2000]);
 	});
 
@@ -364,9 +400,7 @@ describe('rate limits', () => {
 		const { context, sent } = setup([
 			{ statusCode: 429, headers: { ...rateHeaders(30, 0), 'retry-after': '600' } },
 		]);
-		const error = await failure(
-			velentsRequest(context, 'support', createTicket, { maxWaitSeconds: 60 }),
-		);
+		const error = await failure(send(context, 'support', createTicket, { maxWaitSeconds: 60 }));
 		expect(sent).toHaveLength(1);
 		expect(mockClock.slept).toEqual([]);
 		expect(error.message).toBe(
@@ -378,9 +412,7 @@ describe('rate limits', () => {
 	it('gives up after repeated 429s with a clear message', async () => {
 		const limited = { statusCode: 429, headers: { 'retry-after': '1' } };
 		const { context, sent } = setup([limited, limited, limited]);
-		const error = await failure(
-			velentsRequest(context, 'support', createTicket, { maxRateLimitRetries: 2 }),
-		);
+		const error = await failure(send(context, 'support', createTicket, { maxRateLimitRetries: 2 }));
 		expect(sent).toHaveLength(3);
 		expect(error.message).toBe(
 			'Velents kept answering "too many requests" (429) to create a ticket',
@@ -400,7 +432,7 @@ describe('pagination', () => {
 
 	it('Return All reads every page in order', async () => {
 		const { context, sent } = setup([page(1, 3, [1, 2]), page(2, 3, [3, 4]), page(3, 3, [5])]);
-		const records = await velentsRequestAllPages(context, 'support', readTicket);
+		const records = await sendAllPages(context, 'support', readTicket);
 		expect(records).toEqual([1, 2, 3, 4, 5].map((id) => ({ id })));
 		expect(sent.map((request) => request.qs)).toEqual([
 			{ page: 1, per_page: 100 },
@@ -411,7 +443,7 @@ describe('pagination', () => {
 
 	it('a limit stops reading pages as soon as it is reached', async () => {
 		const { context, sent } = setup([page(1, 3, [1, 2]), page(2, 3, [3, 4])]);
-		const records = await velentsRequestAllPages(context, 'support', readTicket, 3);
+		const records = await sendAllPages(context, 'support', readTicket, 3);
 		expect(records).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
 		expect(sent).toHaveLength(2);
 		expect(sent[0].qs).toEqual({ page: 1, per_page: 3 });
@@ -422,10 +454,7 @@ describe('pagination', () => {
 			{ statusCode: 200, body: { data: [{ id: 1 }], links: { next: '?page=2' } } },
 			{ statusCode: 200, body: { data: [{ id: 2 }], links: { next: null } } },
 		]);
-		expect(await velentsRequestAllPages(context, 'support', readTicket)).toEqual([
-			{ id: 1 },
-			{ id: 2 },
-		]);
+		expect(await sendAllPages(context, 'support', readTicket)).toEqual([{ id: 1 }, { id: 2 }]);
 		expect(sent).toHaveLength(2);
 	});
 });
@@ -441,7 +470,7 @@ describe('pagination that never ends', () => {
 		);
 		const { context, sent } = setup(pages);
 		const error = await failure(
-			velentsRequestAllPages(context, 'support', readTicket, undefined, { maxPages: 3 }),
+			sendAllPages(context, 'support', readTicket, undefined, { maxPages: 3 }),
 		);
 		expect(sent).toHaveLength(3);
 		expect(error.message).toBe(
@@ -470,7 +499,7 @@ describe('the Base URL of the credential', () => {
 		const { context, sent } = setup([{ statusCode: 200, body: { data: {} } }], {
 			baseUrl: '  https://velents.test/api//  ',
 		});
-		await velentsRequest(context, 'support', readTicket);
+		await send(context, 'support', readTicket);
 		expect(sent[0].baseURL).toBe('https://velents.test/api');
 	});
 });

@@ -83,6 +83,11 @@ export interface WebhookContextOptions {
 	credentialId?: string;
 	/** Called on each credential read (the trigger reads the credential only to verify the secret). */
 	onCredentialRead?: () => void;
+	/**
+	 * How n8n answers an event the trigger accepted (n8n writes that answer itself, once it holds the
+	 * execution): 200 by default; 500 plays n8n failing to save or queue the execution.
+	 */
+	n8nAnswers?: number;
 }
 
 const DEFAULT_PARAMETERS: Required<TriggerParameters> = {
@@ -100,6 +105,7 @@ export function webhookContext(
 	const staticData = options.staticData ?? {};
 	const workflowId = options.workflowId ?? newWorkflowId();
 	const response: WrittenResponse = { writes: 0 };
+	const closed: Array<() => void> = [];
 	const node: INode = {
 		...NODE,
 		credentials: {
@@ -118,6 +124,12 @@ export function webhookContext(
 		getBodyData: () => request.body as IDataObject,
 		getRequestObject: () => ({ rawBody: request.rawBody }),
 		getResponseObject: () => ({
+			get statusCode() {
+				return response.statusCode ?? 200;
+			},
+			get writableFinished() {
+				return response.writes > 0;
+			},
 			writeHead(statusCode: number, headers: Record<string, string>) {
 				response.statusCode = statusCode;
 				response.headers = headers;
@@ -125,6 +137,10 @@ export function webhookContext(
 			end(body: string) {
 				response.writes++;
 				response.body = JSON.parse(body) as unknown;
+				closed.splice(0).forEach((listener) => listener());
+			},
+			once(event: string, listener: () => void) {
+				if (event === 'close') closed.push(listener);
 			},
 		}),
 		getNodeParameter: (name: string, fallback?: unknown) =>
@@ -141,13 +157,24 @@ export function webhookContext(
 	return { context: context as unknown as IWebhookFunctions, response };
 }
 
-/** Runs the trigger's `webhook()` on one request. */
+/**
+ * Runs the trigger's `webhook()` on one request. When the trigger leaves the answer to n8n (an
+ * accepted event), writes it as n8n does: `webhookResponse` with the status n8n answers.
+ */
 export async function deliver(
 	request: IncomingRequest,
 	options: WebhookContextOptions = {},
 ): Promise<WebhookCall> {
 	const { context, response } = webhookContext(request, options);
 	const result = await new VelentsAgentTrigger().webhook.call(context);
+	if (!result.noWebhookResponse) {
+		const written = context.getResponseObject();
+		const failed = (options.n8nAnswers ?? 200) >= 300;
+		written.writeHead(options.n8nAnswers ?? 200, {
+			'Content-Type': 'application/json; charset=utf-8',
+		});
+		written.end(JSON.stringify(failed ? { message: 'Error in workflow' } : result.webhookResponse));
+	}
 	return { result, response };
 }
 

@@ -44,9 +44,15 @@ describe('Velents Agent Trigger description', () => {
 		expect(description.credentials).toEqual([{ name: 'velentsAgentApi', required: true }]);
 	});
 
-	test('listens with POST at path "webhook" and answers on receipt', () => {
+	test('listens with POST at path "webhook"; n8n answers an accepted event with the node’s answer', () => {
 		expect(description.webhooks).toEqual([
-			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				responseData: '',
+				path: 'webhook',
+			},
 		]);
 	});
 

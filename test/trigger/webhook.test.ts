@@ -34,7 +34,9 @@ function expectAccepted(call: WebhookCall): IDataObject {
 		body: { received: true },
 		writes: 1,
 	});
-	expect(call.result.noWebhookResponse).toBe(true);
+	// Written by n8n, once it holds the execution: the trigger hands it the answer.
+	expect(call.result.noWebhookResponse).toBeUndefined();
+	expect(call.result.webhookResponse).toEqual({ received: true });
 	const items = startedItems(call);
 	expect(items).toHaveLength(1);
 	return items[0].json;
@@ -331,6 +333,20 @@ describe('repeated deliveries', () => {
 				ignored: 'duplicate',
 			},
 		);
+	});
+
+	test('a delivery n8n could not take (it answered an error) is forgotten: its redelivery starts the workflow', async () => {
+		const workflowId = newWorkflowId();
+		const failed = await deliver(jsonRequest(referenceEvent('onEnded')), {
+			workflowId,
+			n8nAnswers: 500,
+		});
+		expect(failed.response.statusCode).toBe(500);
+		expectAccepted(await deliver(jsonRequest(referenceEvent('onEnded')), { workflowId }));
+		expectNoExecution(await deliver(jsonRequest(referenceEvent('onEnded')), { workflowId }), 200, {
+			received: true,
+			ignored: 'duplicate',
+		});
 	});
 
 	test('the same bytes are the same event, whatever content type n8n parsed them under', async () => {

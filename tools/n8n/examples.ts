@@ -29,6 +29,12 @@ export const EXAMPLES = {
 } as const;
 export type ExampleKey = keyof typeof EXAMPLES;
 
+/**
+ * The AI Agent example: it needs a chat model's credential, which the playground does not have, so
+ * it is imported by the end-to-end test (with its fake model), not with the others.
+ */
+export const AI_AGENT_EXAMPLE = '6-ai-agent-complaint.json';
+
 /** The credential names the examples reference, per credential type. */
 export const EXAMPLE_CREDENTIAL_NAMES = {
 	velentsAgentApi: 'Velents Agent account',
@@ -42,7 +48,11 @@ export const EXAMPLE_WEBHOOK_BASE_URL = 'http://localhost:5678/';
 export const MANUAL_TRIGGER_NAME = 'When clicking ‘Execute workflow’';
 
 export async function readExample(key: ExampleKey): Promise<WorkflowFile> {
-	return JSON.parse(await readFile(path.join(EXAMPLES_DIR, EXAMPLES[key]), 'utf8')) as WorkflowFile;
+	return await readExampleFile(EXAMPLES[key]);
+}
+
+export async function readExampleFile(file: string): Promise<WorkflowFile> {
+	return JSON.parse(await readFile(path.join(EXAMPLES_DIR, file), 'utf8')) as WorkflowFile;
 }
 
 /** The trigger node of example 2 (the one with a `webhookId`). */

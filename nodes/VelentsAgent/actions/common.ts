@@ -8,7 +8,7 @@ import type { WebhookOptions } from '../../shared/contract/types';
 import { fieldPath } from '../../shared/panelNames';
 import { forwardedSecretHeaders } from '../../shared/webhookSecret';
 import { invalidField, parseJsonObject } from '../../shared/validation';
-import { CREDENTIAL_TYPES } from '../../shared/transport';
+import { CREDENTIAL_TYPES } from '../../shared/contract';
 import { variablesProperties } from './variables';
 
 export type ConversationOperation = 'dispatch' | 'batch';

@@ -4,9 +4,24 @@
  * Each value is marked with its certainty, as in the project's API contract:
  * [doc] published reference, [seen] seen in a working third-party client, [assumed] our working
  * assumption. Correcting an [assumed] value against the live API is a change to this file only.
- * The request and response shapes are the zod schemas in `./schemas` (development only: node
- * code imports their types, never the schemas).
+ * The request, response and webhook shapes are the plain types in `./types` (the same shapes as zod
+ * schemas, for the sandbox and the tests, are in tools/contract/schemas.ts).
  */
+
+/** The two APIs of Velents this package talks to, each with a credential of its own. */
+export type VelentsApi = 'agent' | 'support';
+
+/** The credential type of each API (the `name` of its credential class). */
+export const CREDENTIAL_TYPES: Record<VelentsApi, string> = {
+	agent: 'velentsAgentApi',
+	support: 'velentsSupportApi',
+};
+
+/** The credentials' names as n8n shows them (their `displayName`), for errors to name. */
+export const CREDENTIAL_NAMES: Record<VelentsApi, string> = {
+	agent: 'Velents Agent API',
+	support: 'Velents Support API',
+};
 
 /** [doc] */
 export const DEFAULT_BASE_URL = 'https://velents-agents.velents.ai';

@@ -3,15 +3,14 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { SUPPORT_PATHS } from '../../../shared/contract';
 import type { HistoryItem } from '../../../shared/contract/types';
 import { returnAllOrLimit, transportOptions } from '../../../shared/descriptions';
+import { showOnlyFor } from '../../../shared/displayOptions';
 import { velentsRequestAllPages } from '../../../shared/transport';
 import { conversationIdProperty, requireConversationId } from './conversationId';
 
-const show = { resource: ['conversation'], operation: ['getHistory'] };
-
-export const description: INodeProperties[] = [
-	conversationIdProperty(show),
-	...returnAllOrLimit(show),
-];
+export const description: INodeProperties[] = showOnlyFor(
+	{ resource: ['conversation'], operation: ['getHistory'] },
+	[conversationIdProperty, ...returnAllOrLimit()],
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<object[]> {
 	const conversationId = requireConversationId(this, itemIndex);

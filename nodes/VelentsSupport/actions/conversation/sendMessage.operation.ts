@@ -2,25 +2,26 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { SUPPORT_PATHS } from '../../../shared/contract';
 import { transportOptions } from '../../../shared/descriptions';
+import { showOnlyFor } from '../../../shared/displayOptions';
 import { createdRecord, velentsRequest, type VelentsRequest } from '../../../shared/transport';
 import { requireText } from '../../../shared/validation';
 import { conversationIdProperty, requireConversationId } from './conversationId';
 
-const show = { resource: ['conversation'], operation: ['sendMessage'] };
-
-export const description: INodeProperties[] = [
-	conversationIdProperty(show),
-	{
-		displayName: 'Message',
-		name: 'message',
-		type: 'string',
-		typeOptions: { rows: 4 },
-		required: true,
-		default: '',
-		description: "The customer's reply to add to the conversation",
-		displayOptions: { show },
-	},
-];
+export const description: INodeProperties[] = showOnlyFor(
+	{ resource: ['conversation'], operation: ['sendMessage'] },
+	[
+		conversationIdProperty,
+		{
+			displayName: 'Message',
+			name: 'message',
+			type: 'string',
+			typeOptions: { rows: 4 },
+			required: true,
+			default: '',
+			description: "The customer's reply to add to the conversation",
+		},
+	],
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<object> {
 	const conversationId = requireConversationId(this, itemIndex);

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { SUPPORT_PATHS, TICKET_PRIORITIES } from '../../../shared/contract';
 import type { CreateTicketRequest, Customer, Ticket } from '../../../shared/contract/types';
 import { transportOptions } from '../../../shared/descriptions';
+import { showOnlyFor } from '../../../shared/displayOptions';
 import { fieldPath } from '../../../shared/panelNames';
 import { createdRecord, velentsRequest, type VelentsRequest } from '../../../shared/transport';
 import {
@@ -12,8 +13,6 @@ import {
 	requirePhone,
 	requireText,
 } from '../../../shared/validation';
-
-const show = { resource: ['ticket'], operation: ['create'] };
 
 /** The panel's names of the fields that errors point at (all but Subject under Additional Fields). */
 const FIELD_NAMES = {
@@ -26,99 +25,100 @@ const FIELD_NAMES = {
 } as const;
 const additional = (name: string): string => fieldPath(FIELD_NAMES.additionalFields, name);
 
-export const description: INodeProperties[] = [
-	{
-		displayName: FIELD_NAMES.subject,
-		name: 'subject',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'Order 1212 arrived damaged',
-		description: 'Short summary of the case, shown as the ticket title',
-		displayOptions: { show },
-	},
-	{
-		displayName: FIELD_NAMES.additionalFields,
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Channel',
-				name: 'channel',
-				type: 'string',
-				default: '',
-				placeholder: 'email',
-				description: 'Where the case came from, as your Support Center names it',
-			},
-			{
-				displayName: FIELD_NAMES.customerEmail,
-				name: 'customerEmail',
-				type: 'string',
-				placeholder: 'name@email.com',
-				default: '',
-			},
-			{
-				displayName: 'Customer Name',
-				name: 'customerName',
-				type: 'string',
-				default: '',
-			},
-			{
-				displayName: FIELD_NAMES.customerPhone,
-				name: 'customerPhone',
-				type: 'string',
-				default: '',
-				placeholder: '+201145803442',
-				description:
-					'In international form; spaces, dashes, brackets and a leading 00 are accepted',
-			},
-			{
-				displayName: FIELD_NAMES.extraFields,
-				name: 'extraFields',
-				type: 'json',
-				default: '{}',
-				description:
-					'More top-level fields for the request body, for fields Velents accepts that this node does not list yet',
-			},
-			{
-				displayName: 'First Message',
-				name: 'message',
-				type: 'string',
-				typeOptions: { rows: 4 },
-				default: '',
-				description: "The customer's first message, which opens the ticket's conversation",
-			},
-			{
-				displayName: FIELD_NAMES.metadata,
-				name: 'metadata',
-				type: 'json',
-				default: '{}',
-				description: 'Your own data to keep on the ticket, such as {"order_id": "1212"}',
-			},
-			{
-				displayName: 'Priority',
-				name: 'priority',
-				type: 'options',
-				default: 'medium',
-				options: TICKET_PRIORITIES.map((priority) => ({
-					name: priority.charAt(0).toUpperCase() + priority.slice(1),
-					value: priority,
-				})),
-			},
-			{
-				displayName: 'Tags',
-				name: 'tags',
-				type: 'string',
-				default: '',
-				placeholder: 'delivery, vip',
-				description: 'Comma-separated tags',
-			},
-		],
-	},
-];
+export const description: INodeProperties[] = showOnlyFor(
+	{ resource: ['ticket'], operation: ['create'] },
+	[
+		{
+			displayName: FIELD_NAMES.subject,
+			name: 'subject',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'Order 1212 arrived damaged',
+			description: 'Short summary of the case, shown as the ticket title',
+		},
+		{
+			displayName: FIELD_NAMES.additionalFields,
+			name: 'additionalFields',
+			type: 'collection',
+			placeholder: 'Add Field',
+			default: {},
+			options: [
+				{
+					displayName: 'Channel',
+					name: 'channel',
+					type: 'string',
+					default: '',
+					placeholder: 'email',
+					description: 'Where the case came from, as your Support Center names it',
+				},
+				{
+					displayName: FIELD_NAMES.customerEmail,
+					name: 'customerEmail',
+					type: 'string',
+					placeholder: 'name@email.com',
+					default: '',
+				},
+				{
+					displayName: 'Customer Name',
+					name: 'customerName',
+					type: 'string',
+					default: '',
+				},
+				{
+					displayName: FIELD_NAMES.customerPhone,
+					name: 'customerPhone',
+					type: 'string',
+					default: '',
+					placeholder: '+201145803442',
+					description:
+						'In international form; spaces, dashes, brackets and a leading 00 are accepted',
+				},
+				{
+					displayName: FIELD_NAMES.extraFields,
+					name: 'extraFields',
+					type: 'json',
+					default: '{}',
+					description:
+						'More top-level fields for the request body, for fields Velents accepts that this node does not list yet',
+				},
+				{
+					displayName: 'First Message',
+					name: 'message',
+					type: 'string',
+					typeOptions: { rows: 4 },
+					default: '',
+					description: "The customer's first message, which opens the ticket's conversation",
+				},
+				{
+					displayName: FIELD_NAMES.metadata,
+					name: 'metadata',
+					type: 'json',
+					default: '{}',
+					description: 'Your own data to keep on the ticket, such as {"order_id": "1212"}',
+				},
+				{
+					displayName: 'Priority',
+					name: 'priority',
+					type: 'options',
+					default: 'medium',
+					options: TICKET_PRIORITIES.map((priority) => ({
+						name: priority.charAt(0).toUpperCase() + priority.slice(1),
+						value: priority,
+					})),
+				},
+				{
+					displayName: 'Tags',
+					name: 'tags',
+					type: 'string',
+					default: '',
+					placeholder: 'delivery, vip',
+					description: 'Comma-separated tags',
+				},
+			],
+		},
+	],
+);
 
 interface AdditionalFields {
 	channel?: string;

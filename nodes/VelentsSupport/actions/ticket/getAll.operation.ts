@@ -3,12 +3,13 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { SUPPORT_PATHS } from '../../../shared/contract';
 import type { Ticket } from '../../../shared/contract/types';
 import { returnAllOrLimit, transportOptions } from '../../../shared/descriptions';
+import { showOnlyFor } from '../../../shared/displayOptions';
 import { velentsRequestAllPages } from '../../../shared/transport';
 
-export const description: INodeProperties[] = returnAllOrLimit({
-	resource: ['ticket'],
-	operation: ['getAll'],
-});
+export const description: INodeProperties[] = showOnlyFor(
+	{ resource: ['ticket'], operation: ['getAll'] },
+	returnAllOrLimit(),
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<object[]> {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
