@@ -13,9 +13,9 @@ import { transportOptions } from '../../shared/descriptions';
 import { errorItem, errorMessage, withItemIndex } from '../../shared/execution';
 import { velentsRequest, type TransportOptions } from '../../shared/transport';
 import { hasExpression } from '../../shared/itemParameters';
-import { LET_OTHER_ITEMS_GO_ON, REQUEST_SETTINGS } from '../../shared/panelNames';
+import { REQUEST_SETTINGS } from '../../shared/panelNames';
 import { isRecord } from '../../shared/validation';
-import { type BadRow, alignValues, readRows } from './batchRows';
+import { alignValues, badRowsError, readRows } from './batchRows';
 import {
 	conversationProperties,
 	FIELD_NAMES,
@@ -241,30 +241,6 @@ function firstItemDiffering(context: IExecuteFunctions, parameter: string): numb
 }
 
 // ---------------------------------------------------------------- errors
-
-function badRowsError(
-	context: IExecuteFunctions,
-	bad: BadRow[],
-	total: number,
-): NodeOperationError {
-	const list = bad.map(
-		({ itemIndex, error }) => `item ${itemIndex}: ${stripItemPrefix(error.message)}`,
-	);
-	const shown = list.slice(0, 3).join('; ');
-	return new NodeOperationError(
-		context.getNode(),
-		`${bad.length} of ${total} rows cannot be sent, so no batch was sent: ${shown}${bad.length > 3 ? '; …' : ''}`,
-		{
-			itemIndex: bad[0].itemIndex,
-			description: `Every row that cannot be sent:\n${list.join('\n')}\n\nFix these rows, or ${LET_OTHER_ITEMS_GO_ON} to send the other rows and get these as error items.`,
-		},
-	);
-}
-
-/** "Item 3: Phone …" → "Phone …" (the list says the item already). */
-function stripItemPrefix(message: string): string {
-	return message.replace(/^Item \d+: /, '');
-}
 
 function callError(
 	context: IExecuteFunctions,

@@ -4,10 +4,12 @@
  * whose columns are the first row's keys).
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { AgentValues } from '../../shared/contract/types';
 import { withItemIndex } from '../../shared/execution';
 import { perItemReader } from '../../shared/itemParameters';
+import { LET_OTHER_ITEMS_GO_ON } from '../../shared/panelNames';
 import { invalidField, requirePhone } from '../../shared/validation';
 import {
 	MAX_UNCHECKED_VARIABLES,
@@ -102,4 +104,29 @@ export function alignValues(rows: Array<{ values: AgentValues }>): string[] {
 		);
 	}
 	return columns;
+}
+
+/** One error for every row that cannot be sent, when no row may go alone (On Error: Stop). */
+export function badRowsError(
+	context: IExecuteFunctions,
+	bad: BadRow[],
+	total: number,
+): NodeOperationError {
+	const list = bad.map(
+		({ itemIndex, error }) => `item ${itemIndex}: ${stripItemPrefix(error.message)}`,
+	);
+	const shown = list.slice(0, 3).join('; ');
+	return new NodeOperationError(
+		context.getNode(),
+		`${bad.length} of ${total} rows cannot be sent, so no batch was sent: ${shown}${bad.length > 3 ? '; …' : ''}`,
+		{
+			itemIndex: bad[0].itemIndex,
+			description: `Every row that cannot be sent:\n${list.join('\n')}\n\nFix these rows, or ${LET_OTHER_ITEMS_GO_ON} to send the other rows and get these as error items.`,
+		},
+	);
+}
+
+/** "Item 3: Phone …" → "Phone …" (the list says the item already). */
+function stripItemPrefix(message: string): string {
+	return message.replace(/^Item \d+: /, '');
 }
