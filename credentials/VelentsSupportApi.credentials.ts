@@ -40,6 +40,6 @@ export class VelentsSupportApi implements ICredentialType {
 	// A token of another shape is almost always a copy-paste slip: the message says what is expected.
 	test: ICredentialTestRequest = credentialTest(
 		SUPPORT_PATHS.me,
-		`Velents rejected this token. A Support Center token has the form ${SUPPORT_TOKEN_FORMAT}; ask your Velents administrator for one with the abilities your workflows need.`,
+		`Velents rejected this Tenant Token. It has the form ${SUPPORT_TOKEN_FORMAT}; ask your Velents administrator for one with the abilities your workflows need, and check the Base URL.`,
 	);
 }

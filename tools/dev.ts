@@ -24,7 +24,8 @@ import { N8N_VERSION } from './n8n/version';
 
 const USAGE = `Usage: npm run dev -- [options]
 
-  --port <n>          n8n's port (default 5690; the next free one if taken)
+  --port <n>          n8n's port (default 5690; the next free one if taken, also when another
+                      program takes it while n8n starts)
   --sandbox-port <n>  the sandbox's port (default ${DEFAULT_CLI_PORT}; the next free one if taken)
   --event-delay <ms>  pause before each lifecycle event the sandbox plays (default 0)
   --verbose           print n8n's log here too (it is always written to a file)
@@ -133,6 +134,7 @@ async function main(): Promise<void> {
 			`  Editor     ${n8n.url}`,
 			`  Log in     ${PLAYGROUND_OWNER.email} / ${PLAYGROUND_OWNER.password}`,
 			`  Sandbox    ${sandbox.url}   (inspect: ${sandbox.url}/__sandbox/requests, /tickets, /deliveries)`,
+			`  Ports      ${portNote('n8n', n8n.port, port)}, ${portNote('sandbox', sandbox.port, sandboxPort)}; to choose others: npm run dev -- --port <n> --sandbox-port <n>`,
 			'',
 			'  Credentials (both pointing at the sandbox): "Velents Agent account", "Velents Support account"',
 			'  Example workflows (from examples/):',
@@ -150,6 +152,11 @@ async function main(): Promise<void> {
 			'',
 		].join('\n'),
 	);
+}
+
+/** "n8n 5691 (5690 was taken)": a port, and why it is not the one asked for. */
+function portNote(what: string, port: number, asked: number): string {
+	return port === asked ? `${what} ${port}` : `${what} ${port} (${asked} was taken)`;
 }
 
 /** Another dev mode using the same user folder would be broken by wiping it. */

@@ -1,7 +1,9 @@
 /**
  * `npx tsx tools/docs-screenshot.ts`: the screenshots in the README, taken with headless Chromium
- * in the playground's n8n: example 2 in the editor (docs/example-follow-up.png), and its execution
- * after example 1 ran (docs/example-follow-up-execution.png).
+ * in the playground's n8n: example 2 in the editor and its execution after example 1 ran; the node
+ * picker in the action context and the Velents Agent entry's actions; example 1's Dispatch panel
+ * with the agent's variables; and what a builder sees with a rejected Agent token (the variables
+ * mapper's notice, and the error of a run).
  *
  * For documentation only, never run by CI. It needs Debian's `chromium` (installed with apt-get
  * when missing and run as root) and playwright-core, installed into a throwaway folder in the n8n
@@ -14,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { cacheRoot, cleanNpmEnv } from './n8n/install';
-import { MANUAL_TRIGGER_NAME } from './n8n/examples';
+import { MANUAL_TRIGGER_NAME, sandboxCredentialData } from './n8n/examples';
 import { PLAYGROUND_OWNER } from './n8n/playground';
 import { run, seconds } from './n8n/process';
 import { startStack } from './n8n/stack';
@@ -27,7 +29,17 @@ const DOCS = path.resolve(__dirname, '..', 'docs');
 const EDITOR_SHOT = path.join(DOCS, 'example-follow-up.png');
 /** Example 2's execution after example 1 ran: every node green, one item each. */
 const EXECUTION_SHOT = path.join(DOCS, 'example-follow-up-execution.png');
-const VIEWPORT = { width: 1440, height: 810 };
+/** The picker opened from example 1's last node ("What happens next?"), searching "Velents". */
+const PICKER_SHOT = path.join(DOCS, 'picker-action-context.png');
+/** The picker's Velents Agent entry opened: its actions and triggers. */
+const PICKER_ENTRY_SHOT = path.join(DOCS, 'picker-velents-agent.png');
+/** Example 1's Dispatch panel: one field per agent variable. */
+const DISPATCH_SHOT = path.join(DOCS, 'dispatch-panel.png');
+/** A Dispatch whose credential Velents rejects: the variables mapper's notice. */
+const REJECTED_PANEL_SHOT = path.join(DOCS, 'rejected-token-panel.png');
+/** The same Dispatch executed: the error of the run. */
+const REJECTED_RUN_SHOT = path.join(DOCS, 'rejected-token-run.png');
+const VIEWPORT = { width: 1440, height: 900 };
 
 /** The parts of playwright-core this script uses (it is loaded at run time, not a dependency). */
 interface Page {
@@ -37,9 +49,17 @@ interface Page {
 		options?: { timeout?: number; state?: 'visible' | 'attached' },
 	): Promise<unknown>;
 	waitForTimeout(ms: number): Promise<void>;
-	keyboard: { press(key: string): Promise<void> };
-	locator(selector: string): { count(): Promise<number>; first(): { click(): Promise<void> } };
+	keyboard: { press(key: string): Promise<void>; type(text: string): Promise<void> };
+	locator(selector: string, options?: { hasText?: string }): Locator;
 	screenshot(options: { path: string }): Promise<Buffer>;
+}
+interface Locator {
+	count(): Promise<number>;
+	first(): Locator;
+	last(): Locator;
+	click(): Promise<void>;
+	dblclick(): Promise<void>;
+	innerText(): Promise<string>;
 }
 interface BrowserContext {
 	newPage(): Promise<Page>;
@@ -144,6 +164,33 @@ async function main(): Promise<void> {
 		const page = await context.newPage();
 		await shoot(page, `${n8n.url}/workflow/${followUpId}`, EDITOR_SHOT);
 
+		const dispatchUrl = `${n8n.url}/workflow/${playground.examples.dispatch.workflow.id}`;
+		await openCanvas(page, dispatchUrl);
+		await page.locator('[data-test-id="canvas-handle-plus"]').last().click();
+		await page.waitForTimeout(1500);
+		await page.keyboard.type('Velents');
+		await capture(page, PICKER_SHOT, 2000);
+		await page
+			.locator('[data-test-id="node-creator"] [data-test-id="item-iterator-item"]', {
+				hasText: 'Velents Agent',
+			})
+			.first()
+			.click();
+		await capture(page, PICKER_ENTRY_SHOT, 2000);
+
+		await openNode(page, dispatchUrl, DISPATCH_NODE);
+		await capture(page, DISPATCH_SHOT, 3000);
+
+		// The same Dispatch with a token Velents rejects, as a builder who picked the wrong credential.
+		const rejectedUrl = `${n8n.url}/workflow/${(await withRejectedToken(stack)).id}`;
+		await openNode(page, rejectedUrl, DISPATCH_NODE);
+		const mapper = await page.locator('[data-test-id="resource-mapper-container"]').innerText();
+		if (!mapper.includes("Could not read the agent's variables"))
+			throw new Error(`The variables mapper does not show the package's notice:\n${mapper}`);
+		await capture(page, REJECTED_PANEL_SHOT, 1000);
+		await page.locator('[data-test-id="node-execute-button"]').first().click();
+		await capture(page, REJECTED_RUN_SHOT, 8000);
+
 		// Example 1 dispatches; the sandbox plays the conversation; example 2 runs once.
 		await stack.api.runManually(playground.examples.dispatch.workflow.id, MANUAL_TRIGGER_NAME);
 		const [execution] = await stack.api.waitForExecutions(followUpId, 1, 60_000);
@@ -161,11 +208,66 @@ async function main(): Promise<void> {
 	}
 }
 
-/** Opens a canvas page, closes what greets a first visit, fits the view, and takes the picture. */
-async function shoot(page: Page, url: string, file: string): Promise<void> {
+/** The Dispatch node of example 1. */
+const DISPATCH_NODE = 'Dispatch the agent';
+
+/**
+ * A copy of example 1 whose Dispatch uses a credential with a revoked token, and whose variables
+ * list was never loaded (a node just added): what the mapper shows when it cannot read the agent.
+ */
+async function withRejectedToken(stack: Stack): Promise<{ id: string }> {
+	const credential = await stack.api.createCredential({
+		name: 'Velents Agent (revoked token)',
+		type: 'velentsAgentApi',
+		data: {
+			...sandboxCredentialData({ sandboxUrl: stack.sandbox.url }).velentsAgentApi,
+			token: 'a-revoked-token',
+		},
+	});
+	const { prepared } = stack.playground.examples.dispatch;
+	return await stack.api.createWorkflow({
+		...prepared,
+		name: 'Dispatch with a revoked token',
+		nodes: prepared.nodes.map((node) =>
+			node.name === DISPATCH_NODE
+				? {
+						...node,
+						credentials: { velentsAgentApi: { id: credential.id, name: credential.name } },
+						parameters: {
+							...node.parameters,
+							variables: { ...(node.parameters.variables as object), schema: [] },
+						},
+					}
+				: node,
+		),
+	});
+}
+
+/** Opens a canvas page and waits until its nodes are drawn. */
+async function openCanvas(page: Page, url: string): Promise<void> {
 	await page.goto(url, { waitUntil: 'load' });
 	await page.waitForSelector('[data-test-id="canvas-node"]', { timeout: 60_000 });
-	await page.waitForTimeout(3000);
+	await page.waitForTimeout(2000);
+}
+
+/** Opens a node's panel (a double click on it), and waits for its lists to load. */
+async function openNode(page: Page, url: string, nodeName: string): Promise<void> {
+	await openCanvas(page, url);
+	await page.locator('[data-test-id="canvas-node"]', { hasText: nodeName }).first().dblclick();
+	await page.waitForTimeout(4000);
+}
+
+async function capture(page: Page, file: string, settleMs: number): Promise<void> {
+	await page.waitForTimeout(settleMs);
+	await mkdir(path.dirname(file), { recursive: true });
+	await page.screenshot({ path: file });
+	console.log(`Screenshot: ${file}`);
+}
+
+/** Opens a canvas page, closes what greets a first visit, fits the view, and takes the picture. */
+async function shoot(page: Page, url: string, file: string): Promise<void> {
+	await openCanvas(page, url);
+	await page.waitForTimeout(1000);
 	const checklist = page.locator('[data-test-id="suggested-actions-close"]'); // "Production Checklist"
 	if ((await checklist.count()) > 0)
 		await checklist
@@ -174,10 +276,7 @@ async function shoot(page: Page, url: string, file: string): Promise<void> {
 			.catch(() => undefined);
 	await page.waitForTimeout(500);
 	await page.keyboard.press('1'); // n8n's "zoom to fit"
-	await page.waitForTimeout(1500);
-	await mkdir(path.dirname(file), { recursive: true });
-	await page.screenshot({ path: file });
-	console.log(`Screenshot: ${file}`);
+	await capture(page, file, 1500);
 }
 
 main().catch((error: unknown) => {

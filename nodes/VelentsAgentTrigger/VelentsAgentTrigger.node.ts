@@ -24,8 +24,10 @@ export class VelentsAgentTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].join(", ")}}',
+		// n8n's node picker shows "Velents Agent" once, for this node and the action node together, with
+		// THIS description (in the action context too): it must say what both do, the actions first.
 		description:
-			'Starts the workflow when a Velents agent’s conversation or voice call sends an event',
+			'Dispatch an Agent.sa AI agent to call or WhatsApp customers, one by one or in batches, and start workflows on its conversation events',
 		defaults: {
 			name: 'Velents Agent Trigger',
 		},

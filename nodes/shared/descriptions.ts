@@ -1,17 +1,18 @@
 import type { IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
+import { REQUEST_SETTINGS } from './panelNames';
 import type { TransportOptions } from './transport';
 
 /** Request settings every action node offers, read by `transportOptions`. */
 export const requestSettings: INodeProperties = {
-	displayName: 'Request Settings',
+	displayName: REQUEST_SETTINGS.collection,
 	name: 'requestSettings',
 	type: 'collection',
 	placeholder: 'Add Setting',
 	default: {},
 	options: [
 		{
-			displayName: 'Max Rate-Limit Wait (Seconds)',
+			displayName: REQUEST_SETTINGS.maxWait,
 			name: 'maxWaitSeconds',
 			type: 'number',
 			typeOptions: { minValue: 0 },
@@ -21,7 +22,7 @@ export const requestSettings: INodeProperties = {
 				'The longest the node waits for the token’s rate-limit window to reopen before it fails the item instead',
 		},
 		{
-			displayName: 'Timeout (Seconds)',
+			displayName: REQUEST_SETTINGS.timeout,
 			name: 'timeoutSeconds',
 			type: 'number',
 			typeOptions: { minValue: 1 },

@@ -6,6 +6,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { E164_PATTERN } from './contract';
+import { LET_OTHER_ITEMS_GO_ON } from './panelNames';
 
 /**
  * The phone in E.164 (`+201145803442`), from the forms people type: spaces, dashes, dots, brackets,
@@ -39,7 +40,7 @@ export function invalidField(
 ): NodeOperationError {
 	return new NodeOperationError(context.getNode(), `Item ${itemIndex}: ${field} ${problem}`, {
 		itemIndex,
-		description: `Fix the "${field}" field of item ${itemIndex}, or turn on Continue On Fail to let the other items go on.`,
+		description: `Fix the "${field}" field of item ${itemIndex}, or ${LET_OTHER_ITEMS_GO_ON} to let the other items go on.`,
 	});
 }
 

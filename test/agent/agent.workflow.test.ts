@@ -270,7 +270,7 @@ describe('Batch', () => {
 		);
 
 	it.each([
-		['Channel', { channelId: '={{ $json.channel }}' }],
+		['Channel Name or ID', { channelId: '={{ $json.channel }}' }],
 		['Batch Name', { batchName: '=Campaign {{ $json.channel }}' }],
 		['Rows Per Call', { rowsPerCall: '={{ $json.channel * 10 }}' }],
 		['Webhook', { webhook: { link: '=https://n8n.example.com/webhook/{{ $json.channel }}' } }],

@@ -487,7 +487,7 @@ describe('Batch', () => {
 			parameters: { channelId: 'x' },
 		});
 		expect(error.message).toBe(
-			'Item 0: Channel "x" is not a channel ID: choose a channel, such as WhatsApp (2) or Voice (3)',
+			'Item 0: Channel Name or ID "x" is not a channel ID: choose a channel, such as WhatsApp (2) or Voice (3)',
 		);
 		expect(recorder.requests).toHaveLength(0);
 

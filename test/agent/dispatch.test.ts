@@ -334,7 +334,7 @@ describe('Dispatch', () => {
 				parameters: { webhook: { headers: { header: [{ name: 'X-Source', value: 'n8n' }] } } },
 			});
 			expect(error.message).toBe(
-				'Item 0: Webhook Link is empty, but webhook headers or body fields are set',
+				'Item 0: Webhook > Link is empty, but webhook headers or body fields are set',
 			);
 		});
 
@@ -342,7 +342,7 @@ describe('Dispatch', () => {
 			'link %p is refused',
 			async (bad) => {
 				const error = await dispatchError({ parameters: { webhook: { link: bad } } });
-				expect(error.message).toBe(`Item 0: Webhook Link "${bad}" is not an http(s) URL`);
+				expect(error.message).toBe(`Item 0: Webhook > Link "${bad}" is not an http(s) URL`);
 			},
 		);
 	});

@@ -171,7 +171,7 @@ describe('Batch, unchecked', () => {
 			parameters: { checkVariables: false },
 		});
 		expect(error?.message).toContain(
-			`2 of ${MAX_UNCHECKED_VARIABLES + 2} rows cannot be sent, so no batch was sent: item ${MAX_UNCHECKED_VARIABLES}: Variables brings the batch past ${MAX_UNCHECKED_VARIABLES} distinct variable names (with "field_${MAX_UNCHECKED_VARIABLES}")`,
+			`2 of ${MAX_UNCHECKED_VARIABLES + 2} rows cannot be sent, so no batch was sent: item ${MAX_UNCHECKED_VARIABLES}: Variables (JSON) brings the batch past ${MAX_UNCHECKED_VARIABLES} distinct variable names (with "field_${MAX_UNCHECKED_VARIABLES}")`,
 		);
 		expect(posts).toHaveLength(0);
 	});

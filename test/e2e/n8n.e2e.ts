@@ -19,6 +19,7 @@
  * 10 minutes); the test itself always runs. Loopback only; n8n is always stopped, even on failure.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -93,6 +94,17 @@ let api: N8nApi;
 let credentials: Record<VelentsCredentialType, CredentialEntity>;
 let examples: Record<ExampleKey, ImportedExample>;
 let followUpUrl = '';
+/** The program that takes n8n's first port while n8n starts. */
+let squatter: Promise<net.Server> | undefined;
+
+function occupy(port: number): Promise<net.Server> {
+	return new Promise((resolve, reject) => {
+		// It answers nothing: any connection (n8n's readiness poll of that port) is closed at once.
+		const server = net.createServer((socket) => socket.destroy());
+		server.once('error', reject);
+		server.listen({ port, host: '127.0.0.1', exclusive: true }, () => resolve(server));
+	});
+}
 
 async function executionCount(): Promise<number> {
 	return (await api.listExecutions()).length;
@@ -134,7 +146,16 @@ beforeAll(
 		});
 		const installed = installation;
 		n8n = await timed('n8n start (until its REST API is ready)', () =>
-			startN8n({ installation: installed, userFolder: path.join(scratch, 'user'), log: print }),
+			startN8n({
+				installation: installed,
+				userFolder: path.join(scratch, 'user'),
+				// As in the issue: another program takes n8n's port after it was found free, while n8n starts.
+				log: (line) => {
+					print(line);
+					const starting = /^Starting n8n on port (\d+)/.exec(line);
+					if (starting && !squatter) squatter = occupy(Number(starting[1]));
+				},
+			}),
 		);
 		api = await ownerSession(n8n);
 		timings.push(['setup before the tests', Date.now() - began]);
@@ -146,6 +167,7 @@ afterAll(async () => {
 	if (failures.failed && n8n)
 		print(`n8n log (${n8n.logFile}), last lines:\n${await n8n.logTail(60)}`);
 	await n8n?.stop();
+	await squatter?.then((server) => new Promise((resolve) => server.close(resolve)));
 	await sandbox?.close();
 	if (scratch && failures.failed) print(`kept for inspection: ${scratch}`);
 	else if (scratch && !process.env.VELENTS_E2E_KEEP)
@@ -169,6 +191,17 @@ describe('the package in a real n8n', () => {
 	);
 
 	test(
+		'n8n started on the next free port when another program took its port while it started',
+		guarded(async () => {
+			const taken = ((await squatter) as net.Server).address() as net.AddressInfo;
+			expect((n8n as N8nServer).port).not.toBe(taken.port);
+			expect(await (n8n as N8nServer).logTail(10_000)).toContain(
+				`port ${taken.port} is already in use`,
+			);
+		}),
+	);
+
+	test(
 		'n8n lists the four nodes and the two credentials, with their icons',
 		guarded(async () => {
 			const nodeTypes = await api.nodeTypes();
@@ -176,6 +209,13 @@ describe('the package in a real n8n', () => {
 			for (const name of PACKAGE_NODE_TYPES) expect(ours.map((type) => type.name)).toContain(name);
 			const trigger = ours.find((type) => type.name === 'n8n-nodes-velents.velentsAgentTrigger');
 			expect(trigger?.group).toContain('trigger');
+
+			// The node picker merges the action and its trigger into one "Velents Agent" entry, with the
+			// action's codex and the trigger's description: both must show what Dispatch and Batch do.
+			const agent = ours.find((type) => type.name === 'n8n-nodes-velents.velentsAgent');
+			expect(trigger?.name.replace('Trigger', '')).toBe(agent?.name);
+			expect(trigger?.description).toMatch(/^Dispatch an Agent\.sa AI agent to call or WhatsApp/);
+			expect(agent?.codex?.alias).toEqual(expect.arrayContaining(['dispatch', 'batch']));
 
 			const credentialTypes = await api.credentialTypes();
 			for (const name of PACKAGE_CREDENTIAL_TYPES)
@@ -423,6 +463,7 @@ describe('the package in a real n8n', () => {
 				'content-type': 'application/json',
 				'x-velents-authorization': DEFAULT_WEBHOOK_SECRET,
 			};
+			const before = await executionCount();
 			const accepted = await postEvent(JSON.stringify(event), signed);
 			expect({ status: accepted.status, body: JSON.parse(accepted.text) as unknown }).toEqual({
 				status: 200,
@@ -430,6 +471,11 @@ describe('the package in a real n8n', () => {
 			});
 			const again = await postEvent(JSON.stringify(event), signed);
 			expect(JSON.parse(again.text)).toEqual({ received: true, ignored: 'duplicate' });
+			// Its follow-up runs once; wait for it, so that the next test counts only its own.
+			for (let waited = 0; (await executionCount()) < before + 1 && waited < 60_000; waited += 500)
+				await sleep(500);
+			await sleep(QUIET_PERIOD_MS);
+			expect(await executionCount()).toBe(before + 1);
 		}),
 	);
 
@@ -570,6 +616,20 @@ describe('the package in a real n8n', () => {
 					[examples.agentReply.workflow.name, 'trigger', 'success'],
 				].sort(),
 			);
+		}),
+	);
+
+	test(
+		'n8n’s log holds no stack traces of cloud services it cannot reach, such as the community-node catalogue',
+		guarded(async () => {
+			// What the editor's node picker asks for, and what made n8n fetch the catalogue from its servers.
+			expect((await api.head('/rest/community-node-types')).status).toBe(200);
+			await sleep(QUIET_PERIOD_MS);
+			const log = await (n8n as N8nServer).logTail(100_000);
+			// n8n's own services (api.n8n.io); an ENOTFOUND of a test's deliberately bad Base URL is not one.
+			expect(
+				log.match(/^.*(ENOTFOUND \S*n8n\.(io|cloud)|Failed to fetch community node).*$/gm),
+			).toBeNull();
 		}),
 	);
 });

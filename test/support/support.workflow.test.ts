@@ -295,7 +295,7 @@ describe('Continue On Fail', () => {
 			'Good two',
 		]);
 		expect(output[1].json.error).toBe('Item 1: Subject is required and is empty');
-		expect(output[2].json.error).toContain('Item 2: Customer Email');
+		expect(output[2].json.error).toContain('Item 2: Additional Fields > Customer Email');
 		expect(sandbox.tickets().map((ticket) => ticket.subject)).toEqual(['Good one', 'Good two']);
 	});
 });

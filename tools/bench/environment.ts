@@ -9,7 +9,6 @@ import { installCommunityPackage, packPackage } from '../n8n/community-package';
 import { ensureN8n } from '../n8n/install';
 import type { N8nInstallation } from '../n8n/install';
 import { ownerSession, PLAYGROUND_OWNER } from '../n8n/playground';
-import { findFreePort } from '../n8n/process';
 import { startN8n } from '../n8n/server';
 import type { N8nServer } from '../n8n/server';
 import { startSandbox } from '../sandbox/server';
@@ -66,7 +65,7 @@ export async function startBenchN8n(
 		server = await startN8n({
 			installation,
 			userFolder,
-			port: await findFreePort(N8N_PORT),
+			preferredPort: N8N_PORT,
 			log,
 			env: n8nEnv,
 		});

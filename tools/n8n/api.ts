@@ -53,6 +53,9 @@ export interface OwnerAccount {
 export interface NodeTypeDescription {
 	name: string;
 	displayName: string;
+	description: string;
+	/** From the node's codex file (`*.node.json`): what the editor's node picker searches. */
+	codex?: { alias?: string[]; categories?: string[] };
 	version: number | number[];
 	group: string[];
 	iconUrl?: string | { light: string; dark: string };
@@ -118,6 +121,9 @@ export class N8nApiError extends Error {
 	}
 }
 
+/** n8n checks a browser id on cookie-authenticated REST requests (`/rest/*`); any fixed one passes. */
+const BROWSER_ID = 'n8n-nodes-velents-scripts';
+
 const FINISHED: readonly ExecutionStatus[] = ['success', 'error', 'canceled', 'crashed'];
 
 export class N8nApi {
@@ -161,7 +167,7 @@ export class N8nApi {
 	/** GETs a path of n8n's (an icon, say) with the session; returns the status and content type. */
 	async head(path: string): Promise<{ status: number; contentType: string | null; body: string }> {
 		const response = await fetch(new URL(path, `${this.baseUrl}/`), {
-			headers: { cookie: this.cookie },
+			headers: { cookie: this.cookie, 'browser-id': BROWSER_ID },
 			signal: AbortSignal.timeout(this.timeoutMs),
 		});
 		return {
@@ -333,7 +339,7 @@ export class N8nApi {
 				...(body === undefined ? {} : { 'content-type': 'application/json' }),
 				...(this.cookie ? { cookie: this.cookie } : {}),
 				// n8n's browser-id check wants one on authenticated requests from browsers; harmless here.
-				'browser-id': 'n8n-nodes-velents-scripts',
+				'browser-id': BROWSER_ID,
 			},
 			body: body === undefined ? undefined : JSON.stringify(body),
 			signal: AbortSignal.timeout(this.timeoutMs),

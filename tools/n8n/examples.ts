@@ -5,8 +5,9 @@
  * - credentials are referenced by name ("Velents Agent account", "Velents Support account"): the
  *   import points every reference at the credential created for that type;
  * - example 1's webhook link is example 2's Production URL on a default local n8n
- *   (`http://localhost:5678/webhook/<webhookId>/webhook`): the import rewrites its base to the
- *   running n8n's `WEBHOOK_URL`;
+ *   (`http://localhost:5678/webhook/<webhookId>/webhook`): the import rewrites that base to the
+ *   running n8n's `WEBHOOK_URL` everywhere, in the sticky notes as in the nodes' fields, so that
+ *   what a note shows is what the workflow uses;
  * - example 7b calls example 7a as a sub-workflow, chosen by name (the editor's "From list", whose
  *   `cachedResultName` the export keeps): the import points it at 7a's id in that n8n.
  */
@@ -104,12 +105,11 @@ export function prepareExample(
 		return value;
 	};
 	const nodes = workflow.nodes.map((node) => {
-		// Sticky notes keep their text: they tell a reader what to change on another n8n.
-		const parameters =
-			node.type === 'n8n-nodes-base.stickyNote'
-				? node.parameters
-				: (rewrite(node.parameters) as Record<string, unknown>);
-		const prepared: WorkflowNode = { ...node, parameters };
+		// Sticky notes too: a note must show the URL the node beside it really uses.
+		const prepared: WorkflowNode = {
+			...node,
+			parameters: rewrite(node.parameters) as Record<string, unknown>,
+		};
 		if (node.credentials) {
 			prepared.credentials = Object.fromEntries(
 				Object.keys(node.credentials).map((type) => {

@@ -130,6 +130,59 @@ export async function findFreePort(from: number, exclude: readonly number[] = []
 	throw new Error(`No free port between ${from} and ${from + 199}.`);
 }
 
+/** A server could not bind its port because something else holds it (EADDRINUSE). */
+export class PortInUseError extends Error {
+	readonly code = 'EADDRINUSE';
+
+	constructor(
+		readonly port: number,
+		message = `Port ${port} is already in use.`,
+	) {
+		super(message);
+		this.name = 'PortInUseError';
+	}
+}
+
+function portInUse(error: unknown): boolean {
+	// By its code, not its class: errors from another realm (a test runner's) fail instanceof.
+	return (
+		typeof error === 'object' && error !== null && 'code' in error && error.code === 'EADDRINUSE'
+	);
+}
+
+/**
+ * Starts a server on the first free port from `preferred`, and when the port is taken between that
+ * check and the server's own bind (another program was faster), starts it again on the next free
+ * one: a free port is only known for sure at bind time. `onTaken` hears of each port lost that way.
+ * Other failures, and the last attempt's, are thrown as they are.
+ */
+export async function startOnFreePort<T>(
+	preferred: number,
+	start: (port: number) => Promise<T>,
+	options: {
+		exclude?: readonly number[];
+		attempts?: number;
+		onTaken?: (port: number) => void;
+	} = {},
+): Promise<T> {
+	const taken = [...(options.exclude ?? [])];
+	const attempts = options.attempts ?? 5;
+	let from = preferred;
+	for (let attempt = 1; ; attempt++) {
+		const port = await findFreePort(from, taken);
+		try {
+			return await start(port);
+		} catch (error) {
+			if (!portInUse(error) || attempt >= attempts) throw error;
+			// A server may bind more than one port (n8n: its task broker's too): the error says which.
+			const lost = error instanceof PortInUseError ? error.port : port;
+			options.onTaken?.(lost);
+			taken.push(port, lost);
+			from = port + 1;
+		}
+	}
+}
+
 export function seconds(ms: number): string {
 	return `${(ms / 1000).toFixed(1)} s`;
 }

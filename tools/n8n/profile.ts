@@ -55,6 +55,9 @@ const PROFILES: Record<N8nTarget['major'], N8nProfile> = {
 			// SSRF protection (2.x only) on, with only the sandbox's loopback address allowed.
 			N8N_SSRF_PROTECTION_ENABLED: 'true',
 			N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.1/32',
+			// The catalogue of MCP servers (2.x only; 1.x refuses the module name): fetched from n8n's
+			// servers by a system task at start, each failure logged with a stack trace when offline.
+			N8N_DISABLED_MODULES: 'mcp-registry',
 		},
 		manualRunBody: async (triggerName) => ({ triggerToStartFrom: { name: triggerName } }),
 		newWorkflowFields: {},

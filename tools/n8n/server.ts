@@ -17,7 +17,7 @@ import path from 'node:path';
 
 import { cleanNpmEnv } from './install';
 import type { N8nInstallation } from './install';
-import { findFreePort, killTree, seconds, sleep } from './process';
+import { findFreePort, killTree, PortInUseError, seconds, sleep, startOnFreePort } from './process';
 import { n8nProfile } from './profile';
 
 /** Which n8n process: the main one, or (queue mode) a webhook processor or a worker. */
@@ -38,11 +38,14 @@ export interface StartN8nOptions {
 	/** `N8N_USER_FOLDER`: n8n keeps its database, key and community packages in `<it>/.n8n`. */
 	userFolder: string;
 	/**
-	 * The port the process serves HTTP on (a worker: its health server); default the first free port
-	 * from `$VELENTS_N8N_PORT`, else 5690.
+	 * Exactly this port for the process's HTTP (a worker: its health server); it fails if taken.
+	 * Without it, n8n gets the first free port from `preferredPort`, and when another program takes
+	 * that port (or the broker's) while n8n starts, n8n is started again on the next free one.
 	 */
 	port?: number;
-	/** The task runners' broker port; default the next free port. */
+	/** Where the search for a free port starts; default `$VELENTS_N8N_PORT`, else 5690. */
+	preferredPort?: number;
+	/** The task runners' broker port; default the next free port after n8n's. */
 	brokerPort?: number;
 	/** More environment for n8n (wins over the defaults below). */
 	env?: NodeJS.ProcessEnv;
@@ -91,7 +94,8 @@ export interface N8nServer {
  * - SSRF protection ON (2.x; 1.x has none), with only 127.0.0.1 allowed: the nodes call the sandbox
  *   on loopback, which n8n's default blocked ranges include; this proves the nodes work in a hardened n8n too;
  * - `N8N_WEBHOOK_URL`: the base of the trigger's Production URL, which the sandbox posts events to;
- * - loopback only, no telemetry, no version checks, no templates (no network beyond the sandbox).
+ * - loopback only, no telemetry, no version checks, no templates, no catalogue of verified community
+ *   nodes (no network beyond the sandbox).
  */
 export function n8nEnvironment(options: {
 	installation: N8nInstallation;
@@ -130,6 +134,9 @@ export function n8nEnvironment(options: {
 		N8N_ENCRYPTION_KEY: 'n8n-nodes-velents-scratch-instance-not-a-secret',
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+		// The catalogue of verified community nodes, fetched from n8n's servers at start and every few
+		// minutes: nothing here uses it, and offline every fetch logs a stack trace (getaddrinfo ENOTFOUND).
+		N8N_VERIFIED_PACKAGES_ENABLED: 'false',
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 		N8N_TEMPLATES_ENABLED: 'false',
@@ -177,13 +184,46 @@ const DEFAULT_READY_TIMEOUT_MS = 240_000;
 /** Where the search for a free port starts when the caller names none (the compatibility run sets it). */
 export const PORT_ENV = 'VELENTS_N8N_PORT';
 const DEFAULT_PORT = 5690;
+/** Enough of n8n's start-up output to find why it stopped. */
+const MAX_START_OUTPUT = 1024 * 1024;
 /** How long a stop may take beyond n8n's graceful shutdown timeout. */
 const STOP_MARGIN_MS = 15_000;
 
+/** What n8n 2.41 logs before it exits when its port, or its task broker's, is taken. */
+const PORT_IN_USE = /port (\d+) is already in use/;
+
+/** The port n8n's output says it could not bind, if it says so. */
+export function portInUseIn(output: string): number | undefined {
+	const match = PORT_IN_USE.exec(output);
+	return match ? Number(match[1]) : undefined;
+}
+
 export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 	const log = options.log ?? ((line: string) => console.log(line));
-	const port = options.port ?? (await findFreePort(Number(process.env[PORT_ENV]) || DEFAULT_PORT));
-	const brokerPort = options.brokerPort ?? (await findFreePort(port + 1, [port]));
+	const launchOn = async (port: number): Promise<N8nServer> => {
+		const brokerPort = options.brokerPort ?? (await findFreePort(port + 1, [port]));
+		log(`Starting n8n on port ${port} (task broker: ${brokerPort})…`);
+		return await launch(options, port, brokerPort, log);
+	};
+	if (options.port !== undefined) return await launchOn(options.port);
+	return await startOnFreePort(
+		options.preferredPort ?? (Number(process.env[PORT_ENV]) || DEFAULT_PORT),
+		launchOn,
+		{
+			onTaken: (port) =>
+				log(
+					`Port ${port} was taken by another program while n8n started; trying the next free port.`,
+				),
+		},
+	);
+}
+
+async function launch(
+	options: StartN8nOptions,
+	port: number,
+	brokerPort: number,
+	log: (line: string) => void,
+): Promise<N8nServer> {
 	const url = `http://127.0.0.1:${port}`;
 	const logFile = options.logFile ?? path.join(options.userFolder, 'n8n.log');
 	await mkdir(options.userFolder, { recursive: true });
@@ -212,8 +252,11 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 		},
 	);
 	const output: WriteStream = createWriteStream(logFile, { flags: 'a' });
+	// What this start printed, for the reason it may fail (the log file holds earlier starts too).
+	let startOutput = '';
 	const forward = (chunk: Buffer): void => {
 		output.write(chunk);
+		if (startOutput.length < MAX_START_OUTPUT) startOutput += chunk.toString('utf8');
 		if (options.echo) process.stdout.write(chunk);
 	};
 	child.stdout?.on('data', forward);
@@ -275,6 +318,12 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nServer> {
 		await waitUntilReady(url, role, exited, options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
 	} catch (error) {
 		await stop();
+		const takenPort = portInUseIn(startOutput);
+		if (takenPort !== undefined)
+			throw new PortInUseError(
+				takenPort,
+				`n8n could not start: port ${takenPort} is already in use. Choose free ports (the dev mode: npm run dev -- --port <n>; the tests: ${PORT_ENV}=<n>).`,
+			);
 		const tail = await logTail();
 		throw new Error(
 			`${error instanceof Error ? error.message : String(error)}\n--- n8n log (${logFile}) ---\n${tail}`,

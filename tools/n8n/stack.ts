@@ -15,14 +15,14 @@ import { ensureN8n } from './install';
 import type { N8nInstallation } from './install';
 import { importPlayground, ownerSession } from './playground';
 import type { ImportedPlayground } from './playground';
-import { findFreePort, isPortFree } from './process';
+import { startOnFreePort } from './process';
 import { startN8n } from './server';
 import type { N8nServer } from './server';
 
 export interface StackOptions {
 	/** Wiped, then used as n8n's user folder. */
 	userFolder: string;
-	/** Preferred ports; the next free one is taken when one is busy. */
+	/** Preferred ports; the next free one is taken when one is busy, also when it is taken at bind time. */
 	port: number;
 	sandboxPort: number;
 	sandbox?: SandboxInit;
@@ -77,12 +77,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 		);
 		sandbox = await timed(
 			(started) => `sandbox listening on ${started.url}`,
-			async () => {
-				const port = (await isPortFree(options.sandboxPort))
-					? options.sandboxPort
-					: await findFreePort(options.sandboxPort + 1);
-				return await startSandbox({ ...options.sandbox, port });
-			},
+			() =>
+				startOnFreePort(options.sandboxPort, (port) => startSandbox({ ...options.sandbox, port })),
 		);
 		const packed = await timed(
 			(result) =>
@@ -97,18 +93,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 		);
 		n8n = await timed(
 			(server) => `n8n started on ${server.url}`,
-			async () => {
-				const port = (await isPortFree(options.port))
-					? options.port
-					: await findFreePort(options.port + 1);
-				return await startN8n({
+			() =>
+				startN8n({
 					installation,
 					userFolder: options.userFolder,
-					port,
+					preferredPort: options.port,
 					echo: options.verbose === true,
 					log,
-				});
-			},
+				}),
 		);
 		const server = n8n;
 		const sandboxUrl = sandbox.url;

@@ -12,10 +12,17 @@ import { transportOptions } from '../../shared/descriptions';
 import { errorItem, withItemIndex } from '../../shared/execution';
 import { velentsRequest, type TransportOptions } from '../../shared/transport';
 import { hasExpression } from '../../shared/itemParameters';
+import { REQUEST_SETTINGS } from '../../shared/panelNames';
 import { isRecord } from '../../shared/validation';
 import { badRowsError, callError, type SentCall } from './batchErrors';
 import { alignValues, readRows, type Row } from './batchRows';
-import { conversationProperties, readChannel, readWebhook, webhookProperty } from './common';
+import {
+	conversationProperties,
+	FIELD_NAMES,
+	readChannel,
+	readWebhook,
+	webhookProperty,
+} from './common';
 import {
 	type DispatchGuard,
 	dispatchedContactsProperties,
@@ -29,18 +36,27 @@ const { defaultRowsPerCall: DEFAULT_ROWS_PER_CALL, maxRowsPerCall: MAX_ROWS_PER_
 
 const show = { operation: ['batch'] };
 
+/** The settings every call of the run shares, with the names the panel shows them by. */
+const RUN_SETTINGS = {
+	channelId: FIELD_NAMES.channel,
+	batchName: 'Batch Name',
+	rowsPerCall: 'Rows Per Call',
+	webhook: FIELD_NAMES.webhook,
+	requestSettings: REQUEST_SETTINGS.collection,
+} as const;
+const runSettingNames: string[] = Object.values(RUN_SETTINGS);
+
 export const description: INodeProperties[] = [
 	...conversationProperties('batch'),
 	{
-		displayName:
-			'Channel, Batch Name, Rows Per Call, Webhook and Request Settings apply to the whole batch: an expression in them must give every item the same value, or the run stops before anything is sent.',
+		displayName: `${runSettingNames.slice(0, -1).join(', ')} and ${runSettingNames.at(-1)} apply to the whole batch: an expression in them must give every item the same value, or the run stops before anything is sent.`,
 		name: 'batchSettingsNotice',
 		type: 'notice',
 		default: '',
 		displayOptions: { show },
 	},
 	{
-		displayName: 'Batch Name',
+		displayName: RUN_SETTINGS.batchName,
 		name: 'batchName',
 		type: 'string',
 		default: '',
@@ -50,7 +66,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	{
-		displayName: 'Rows Per Call',
+		displayName: RUN_SETTINGS.rowsPerCall,
 		name: 'rowsPerCall',
 		type: 'number',
 		default: DEFAULT_ROWS_PER_CALL,
@@ -213,15 +229,6 @@ async function claimRows(
 
 // ---------------------------------------------------------------- reading the run
 
-/** The settings every call of the run shares, with the names the panel shows them by. */
-const RUN_SETTINGS: Record<string, string> = {
-	channelId: 'Channel',
-	batchName: 'Batch Name',
-	rowsPerCall: 'Rows Per Call',
-	webhook: 'Webhook',
-	requestSettings: 'Request Settings',
-};
-
 async function readRunSettings(context: IExecuteFunctions): Promise<RunSettings> {
 	for (const [parameter, setting] of Object.entries(RUN_SETTINGS)) {
 		const differing = firstItemDiffering(context, parameter);
@@ -240,7 +247,7 @@ async function readRunSettings(context: IExecuteFunctions): Promise<RunSettings>
 	if (!Number.isInteger(rowsPerCall) || rowsPerCall < 1 || rowsPerCall > MAX_ROWS_PER_CALL) {
 		throw new NodeOperationError(
 			context.getNode(),
-			`Rows Per Call must be a whole number from 1 to ${MAX_ROWS_PER_CALL}; it is ${String(rowsPerCall)}`,
+			`${RUN_SETTINGS.rowsPerCall} must be a whole number from 1 to ${MAX_ROWS_PER_CALL}; it is ${String(rowsPerCall)}`,
 			{ itemIndex: 0 },
 		);
 	}

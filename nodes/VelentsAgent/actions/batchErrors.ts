@@ -3,6 +3,7 @@ import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { errorMessage } from '../../shared/execution';
+import { LET_OTHER_ITEMS_GO_ON } from '../../shared/panelNames';
 import type { BadRow } from './batchRows';
 
 /** A call that Velents answered with success. */
@@ -15,6 +16,7 @@ export interface SentCall {
 	rows: number;
 }
 
+/** One error for every row that cannot be sent, when no row may go alone (On Error: Stop). */
 export function badRowsError(
 	context: IExecuteFunctions,
 	bad: BadRow[],
@@ -29,7 +31,7 @@ export function badRowsError(
 		`${bad.length} of ${total} rows cannot be sent, so no batch was sent: ${shown}${bad.length > 3 ? '; …' : ''}`,
 		{
 			itemIndex: bad[0].itemIndex,
-			description: `Every row that cannot be sent:\n${list.join('\n')}\n\nFix these rows, or turn on Continue On Fail to send the other rows and get these as error items.`,
+			description: `Every row that cannot be sent:\n${list.join('\n')}\n\nFix these rows, or ${LET_OTHER_ITEMS_GO_ON} to send the other rows and get these as error items.`,
 		},
 	);
 }

@@ -10,7 +10,12 @@ import { withItemIndex } from '../../shared/execution';
 import { perItemReader } from '../../shared/itemParameters';
 import { invalidField, requirePhone } from '../../shared/validation';
 import type { DispatchGuard } from './dispatchedContacts';
-import { MAX_UNCHECKED_VARIABLES, readValues, readVariablesSource } from './variables';
+import {
+	MAX_UNCHECKED_VARIABLES,
+	readValues,
+	readVariablesSource,
+	variablesField,
+} from './variables';
 
 /** One input item that will be sent. */
 export interface Row {
@@ -46,7 +51,7 @@ export async function readRows(
 		try {
 			const phone = requirePhone(context, itemIndex, phoneOf(itemIndex), 'Phone');
 			const values = readValues(context, itemIndex, source);
-			if (!source.check) admitNames(context, itemIndex, values, names);
+			if (!source.check) admitNames(context, itemIndex, values, names, variablesField(source));
 			const row: Row = { itemIndex, phone, values };
 			if (guard) row.dispatchKey = guard.keyOf(itemIndex, phone);
 			rows.push(row);
@@ -62,13 +67,14 @@ function admitNames(
 	itemIndex: number,
 	values: AgentValues,
 	names: Set<string>,
+	field: string,
 ): void {
 	const added = Object.keys(values).filter((name) => !names.has(name));
 	if (names.size + added.length > MAX_UNCHECKED_VARIABLES) {
 		throw invalidField(
 			context,
 			itemIndex,
-			'Variables',
+			field,
 			`brings the batch past ${MAX_UNCHECKED_VARIABLES} distinct variable names (with ${quoteNames(added)}): a batch sends every name as a column of every row`,
 		);
 	}

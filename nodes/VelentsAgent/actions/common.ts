@@ -5,6 +5,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { WebhookOptions } from '../../shared/contract/types';
+import { fieldPath } from '../../shared/panelNames';
 import { forwardedSecretHeaders } from '../../shared/webhookSecret';
 import { invalidField, parseJsonObject } from '../../shared/validation';
 import { CREDENTIAL_TYPES } from '../../shared/contract';
@@ -12,13 +13,22 @@ import { variablesProperties } from './variables';
 
 export type ConversationOperation = 'dispatch' | 'batch';
 
+/** The panel's names of the fields that errors and notices point at. */
+export const FIELD_NAMES = {
+	// n8n's rule for a list loaded from the server: "<Thing> Name or ID".
+	channel: 'Channel Name or ID',
+	webhook: 'Webhook',
+	webhookLink: 'Link',
+	webhookBody: 'Body Fields (JSON)',
+} as const;
+
 /** The parameters both operations show: channel, phone, variables. */
 export function conversationProperties(operation: ConversationOperation): INodeProperties[] {
 	const show = { operation: [operation] };
 	const batch = operation === 'batch';
 	return [
 		{
-			displayName: 'Channel Name or ID',
+			displayName: FIELD_NAMES.channel,
 			name: 'channelId',
 			type: 'options',
 			typeOptions: { loadOptionsMethod: 'getChannels' },
@@ -47,7 +57,7 @@ export function conversationProperties(operation: ConversationOperation): INodeP
 /** The optional webhook: where Velents posts the conversation's lifecycle events. */
 export function webhookProperty(operation: ConversationOperation): INodeProperties {
 	return {
-		displayName: 'Webhook',
+		displayName: FIELD_NAMES.webhook,
 		name: 'webhook',
 		type: 'collection',
 		placeholder: 'Add Webhook Setting',
@@ -59,7 +69,7 @@ export function webhookProperty(operation: ConversationOperation): INodeProperti
 		displayOptions: { show: { operation: [operation] } },
 		options: [
 			{
-				displayName: 'Body Fields (JSON)',
+				displayName: FIELD_NAMES.webhookBody,
 				name: 'body',
 				type: 'json',
 				default: '{}',
@@ -87,7 +97,7 @@ export function webhookProperty(operation: ConversationOperation): INodeProperti
 				],
 			},
 			{
-				displayName: 'Link',
+				displayName: FIELD_NAMES.webhookLink,
 				name: 'link',
 				type: 'string',
 				default: '',
@@ -114,7 +124,7 @@ export function readChannel(context: IExecuteFunctions, itemIndex: number): numb
 		throw invalidField(
 			context,
 			itemIndex,
-			'Channel',
+			FIELD_NAMES.channel,
 			`"${String(value ?? '')}" is not a channel ID: choose a channel, such as WhatsApp (2) or Voice (3)`,
 		);
 	}
@@ -145,21 +155,27 @@ export async function readWebhook(
 		if (headerName)
 			headers[headerName] = value === undefined || value === null ? '' : String(value);
 	}
-	const body = parseJsonObject(context, itemIndex, parameter.body, 'Webhook Body Fields (JSON)');
+	const body = parseJsonObject(
+		context,
+		itemIndex,
+		parameter.body,
+		fieldPath(FIELD_NAMES.webhook, FIELD_NAMES.webhookBody),
+	);
+	const linkField = fieldPath(FIELD_NAMES.webhook, FIELD_NAMES.webhookLink);
 
 	if (!link) {
 		if (Object.keys(headers).length || Object.keys(body).length) {
 			throw invalidField(
 				context,
 				itemIndex,
-				'Webhook Link',
+				linkField,
 				'is empty, but webhook headers or body fields are set',
 			);
 		}
 		return undefined;
 	}
 	if (!HTTP_URL.test(link)) {
-		throw invalidField(context, itemIndex, 'Webhook Link', `"${link}" is not an http(s) URL`);
+		throw invalidField(context, itemIndex, linkField, `"${link}" is not an http(s) URL`);
 	}
 	const secretHeaders = forwardedSecretHeaders(await readWebhookSecret(context, itemIndex));
 	const secretNames = new Set(Object.keys(secretHeaders).map((name) => name.toLowerCase()));

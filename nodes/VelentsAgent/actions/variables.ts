@@ -13,6 +13,16 @@ import { invalidField, isRecord, parseJsonObject } from '../../shared/validation
 import { readConfiguration } from '../methods/configuration';
 
 export const VARIABLES_INPUT = { mapper: 'mapper', json: 'json' } as const;
+
+/** The panel's names of the variables fields and options, for the messages that point at them. */
+export const VARIABLES_FIELDS = {
+	input: 'Give Variables As',
+	mapperOption: 'A Field per Agent Variable',
+	jsonOption: 'One JSON Object',
+	mapper: 'Variables',
+	json: 'Variables (JSON)',
+	check: 'Check Variables Against the Agent',
+} as const;
 export type VariablesInput = (typeof VARIABLES_INPUT)[keyof typeof VARIABLES_INPUT];
 
 /**
@@ -27,7 +37,7 @@ export function variablesProperties(operations: string[], batch: boolean): INode
 	return [
 		{
 			// Not "mode": n8n's own "Mapping Column Mode" follows, and two modes read as one question twice.
-			displayName: 'Give Variables As',
+			displayName: VARIABLES_FIELDS.input,
 			name: 'variablesInput',
 			type: 'options',
 			noDataExpression: true,
@@ -36,13 +46,13 @@ export function variablesProperties(operations: string[], batch: boolean): INode
 				"The format of the agent's variables (such as company_name, order_id), which it uses in the conversation",
 			options: [
 				{
-					name: 'A Field per Agent Variable',
+					name: VARIABLES_FIELDS.mapperOption,
 					value: VARIABLES_INPUT.mapper,
 					description:
 						"One field for each variable in the agent's configuration, filled by hand or from the input item",
 				},
 				{
-					name: 'One JSON Object',
+					name: VARIABLES_FIELDS.jsonOption,
 					value: VARIABLES_INPUT.json,
 					description: 'Such as {"order_id": "1212"}; best for expressions and AI tools',
 				},
@@ -50,7 +60,7 @@ export function variablesProperties(operations: string[], batch: boolean): INode
 			displayOptions: { show },
 		},
 		{
-			displayName: 'Variables',
+			displayName: VARIABLES_FIELDS.mapper,
 			name: 'variables',
 			type: 'resourceMapper',
 			noDataExpression: true,
@@ -69,7 +79,7 @@ export function variablesProperties(operations: string[], batch: boolean): INode
 			displayOptions: { show: { ...show, variablesInput: [VARIABLES_INPUT.mapper] } },
 		},
 		{
-			displayName: 'Variables (JSON)',
+			displayName: VARIABLES_FIELDS.json,
 			name: 'variablesJson',
 			type: 'json',
 			default: '{}',
@@ -79,7 +89,7 @@ export function variablesProperties(operations: string[], batch: boolean): INode
 			displayOptions: { show: { ...show, variablesInput: [VARIABLES_INPUT.json] } },
 		},
 		{
-			displayName: 'Check Variables Against the Agent',
+			displayName: VARIABLES_FIELDS.check,
 			name: 'checkVariables',
 			type: 'boolean',
 			default: true,
@@ -173,7 +183,7 @@ export function readValues(
 	itemIndex: number,
 	source: VariablesSource,
 ): AgentValues {
-	const field = source.input === VARIABLES_INPUT.json ? 'Variables (JSON)' : 'Variables';
+	const field = variablesField(source);
 	const raw = source.autoMap
 		? pickFields(context.getInputData()[itemIndex]?.json ?? {}, source.declared)
 		: source.input === VARIABLES_INPUT.json
@@ -210,6 +220,11 @@ export function readValues(
 	return values;
 }
 
+/** The field the variables come from in this run, as the panel names it. */
+export function variablesField(source: VariablesSource): string {
+	return source.input === VARIABLES_INPUT.json ? VARIABLES_FIELDS.json : VARIABLES_FIELDS.mapper;
+}
+
 /** Only the declared variables among the item's own fields; every field when none are known. */
 function pickFields(
 	json: Record<string, unknown>,
@@ -228,7 +243,7 @@ function checkAgainstAgent(
 	source: VariablesSource,
 	field: string,
 ): void {
-	const turnOff = 'or turn off "Check Variables Against the Agent" to send the variables as given';
+	const turnOff = `or turn off "${VARIABLES_FIELDS.check}" to send the variables as given`;
 	if (source.declared === undefined) {
 		throw new NodeOperationError(
 			context.getNode(),

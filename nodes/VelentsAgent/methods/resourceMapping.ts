@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, ResourceMapperFields } from 'n8n-workflow';
 
 import { errorMessage } from '../../shared/execution';
-import { declaredVariables } from '../actions/variables';
+import { declaredVariables, VARIABLES_FIELDS } from '../actions/variables';
 import { readConfiguration } from './configuration';
 
 /**
@@ -16,7 +16,7 @@ export async function getVariables(this: ILoadOptionsFunctions): Promise<Resourc
 	} catch (error) {
 		return {
 			fields: [],
-			emptyFieldsNotice: `Could not read the agent's variables: ${errorMessage(error)}. Fix the credential, then click Retry above (the list is not reloaded by itself), or set "Give Variables As" to One JSON Object.`,
+			emptyFieldsNotice: `Could not read the agent's variables: ${errorMessage(error)}. Fix the credential, then click Retry above (the list is not reloaded by itself), or set "${VARIABLES_FIELDS.input}" to ${VARIABLES_FIELDS.jsonOption}.`,
 		};
 	}
 	return {
@@ -29,7 +29,6 @@ export async function getVariables(this: ILoadOptionsFunctions): Promise<Resourc
 			display: true,
 			type: 'string',
 		})),
-		emptyFieldsNotice:
-			'The agent configuration lists no variables. If the agent has some, set "Give Variables As" to One JSON Object and give them there.',
+		emptyFieldsNotice: `The agent configuration lists no variables. If the agent has some, set "${VARIABLES_FIELDS.input}" to ${VARIABLES_FIELDS.jsonOption} and give them there.`,
 	};
 }

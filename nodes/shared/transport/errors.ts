@@ -7,8 +7,11 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { CREDENTIAL_NAMES, type VelentsApi } from '../contract';
 import type { ErrorBody } from '../contract/types';
+import { fieldPath, REQUEST_SETTINGS } from '../panelNames';
 import { isRecord } from '../validation';
 import type { HttpResponse, RequestContext, TransportOptions, VelentsRequest } from './types';
+
+const TIMEOUT_FIELD = fieldPath(REQUEST_SETTINGS.collection, REQUEST_SETTINGS.timeout);
 
 export function apiError(
 	context: RequestContext,
@@ -137,8 +140,8 @@ export function networkError(
 				? [
 						`Velents did not answer within ${policy.timeoutSeconds} s while trying to ${request.action}${isRead ? ', also after retries' : '; it was not repeated'}`,
 						isRead
-							? 'Velents or the network is slow or down. Try again later, or raise Request Settings > Timeout.'
-							: `${notRepeated} To wait longer for an answer, raise Request Settings > Timeout.`,
+							? `Velents or the network is slow or down. Try again later, or raise ${TIMEOUT_FIELD}.`
+							: `${notRepeated} To wait longer for an answer, raise ${TIMEOUT_FIELD}.`,
 					]
 				: [
 						`The connection to Velents failed while trying to ${request.action}${isRead ? ', also after retries' : ''}`,
@@ -162,7 +165,7 @@ export function rateLimitWaitError(
 		{ message: 'Rate limit reached' },
 		{
 			message: `The Velents rate limit is spent: could not ${request.action} without waiting ${Math.ceil(waitMs / 1000)} s`,
-			description: `The longest wait allowed is ${policy.maxWaitSeconds} s (Request Settings > Max Rate-Limit Wait). Raise it, or spread the run over more time. Velents has not acted on this item.`,
+			description: `The longest wait allowed is ${policy.maxWaitSeconds} s (${fieldPath(REQUEST_SETTINGS.collection, REQUEST_SETTINGS.maxWait)}). Raise it, or spread the run over more time. Velents has not acted on this item.`,
 			httpCode: '429',
 			itemIndex: request.itemIndex,
 		},

@@ -59,22 +59,22 @@ describe('Ticket → Create', () => {
 		[
 			'a malformed e-mail',
 			create({ customerEmail: 'shady-at-example' }),
-			'Item 0: Customer Email "shady-at-example" is not an e-mail address',
+			'Item 0: Additional Fields > Customer Email "shady-at-example" is not an e-mail address',
 		],
 		[
 			'a malformed phone',
 			create({ customerPhone: '12345' }),
-			'Item 0: Customer Phone "12345" is not a phone number',
+			'Item 0: Additional Fields > Customer Phone "12345" is not a phone number',
 		],
 		[
 			'metadata that is not a JSON object',
 			create({ metadata: '[1, 2]' }),
-			'Item 0: Metadata (JSON) must be a JSON object',
+			'Item 0: Additional Fields > Metadata (JSON) must be a JSON object',
 		],
 		[
 			'metadata that is not JSON',
 			create({ metadata: '{order' }),
-			'Item 0: Metadata (JSON) is not valid JSON',
+			'Item 0: Additional Fields > Metadata (JSON) is not valid JSON',
 		],
 	])(
 		'rejects %s before sending anything, naming the item and the field',

@@ -9,7 +9,7 @@ export const conversationIdProperty: INodeProperties = {
 	required: true,
 	default: '',
 	placeholder: '={{ $json.conversation_id }}',
-	description: 'The conversation_id of a ticket, as Create Ticket or Get Ticket return it',
+	description: 'The conversation_id of a ticket, as the Ticket operations Create and Get return it',
 };
 
 /** The item's Conversation ID, checked before it goes into a request path. */

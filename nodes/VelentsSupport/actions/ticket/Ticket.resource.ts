@@ -35,7 +35,7 @@ export const operationSelector: INodeProperties = {
 			name: 'Get Many',
 			value: 'getAll',
 			action: 'Get many tickets',
-			description: "List the tenant's tickets, newest pages included when Return All is on",
+			description: "List the tenant's tickets: up to Limit, or every ticket with Return All",
 		},
 	],
 };

@@ -4,6 +4,7 @@ import { SUPPORT_PATHS, TICKET_PRIORITIES } from '../../../shared/contract';
 import type { CreateTicketRequest, Customer, Ticket } from '../../../shared/contract/types';
 import { enumOptions, transportOptions } from '../../../shared/descriptions';
 import { showOnlyFor } from '../../../shared/displayOptions';
+import { fieldPath } from '../../../shared/panelNames';
 import { createdRecord, velentsRequest, type VelentsRequest } from '../../../shared/transport';
 import {
 	invalidField,
@@ -13,11 +14,22 @@ import {
 	requireText,
 } from '../../../shared/validation';
 
+/** The panel's names of the fields that errors point at (all but Subject under Additional Fields). */
+const FIELD_NAMES = {
+	subject: 'Subject',
+	additionalFields: 'Additional Fields',
+	customerEmail: 'Customer Email',
+	customerPhone: 'Customer Phone',
+	extraFields: 'Extra Body Fields (JSON)',
+	metadata: 'Metadata (JSON)',
+} as const;
+const additional = (name: string): string => fieldPath(FIELD_NAMES.additionalFields, name);
+
 export const description: INodeProperties[] = showOnlyFor(
 	{ resource: ['ticket'], operation: ['create'] },
 	[
 		{
-			displayName: 'Subject',
+			displayName: FIELD_NAMES.subject,
 			name: 'subject',
 			type: 'string',
 			required: true,
@@ -26,7 +38,7 @@ export const description: INodeProperties[] = showOnlyFor(
 			description: 'Short summary of the case, shown as the ticket title',
 		},
 		{
-			displayName: 'Additional Fields',
+			displayName: FIELD_NAMES.additionalFields,
 			name: 'additionalFields',
 			type: 'collection',
 			placeholder: 'Add Field',
@@ -41,7 +53,7 @@ export const description: INodeProperties[] = showOnlyFor(
 					description: 'Where the case came from, as your Support Center names it',
 				},
 				{
-					displayName: 'Customer Email',
+					displayName: FIELD_NAMES.customerEmail,
 					name: 'customerEmail',
 					type: 'string',
 					placeholder: 'name@email.com',
@@ -54,7 +66,7 @@ export const description: INodeProperties[] = showOnlyFor(
 					default: '',
 				},
 				{
-					displayName: 'Customer Phone',
+					displayName: FIELD_NAMES.customerPhone,
 					name: 'customerPhone',
 					type: 'string',
 					default: '',
@@ -63,7 +75,7 @@ export const description: INodeProperties[] = showOnlyFor(
 						'In international form; spaces, dashes, brackets and a leading 00 are accepted',
 				},
 				{
-					displayName: 'Extra Body Fields (JSON)',
+					displayName: FIELD_NAMES.extraFields,
 					name: 'extraFields',
 					type: 'json',
 					default: '{}',
@@ -79,7 +91,7 @@ export const description: INodeProperties[] = showOnlyFor(
 					description: "The customer's first message, which opens the ticket's conversation",
 				},
 				{
-					displayName: 'Metadata (JSON)',
+					displayName: FIELD_NAMES.metadata,
 					name: 'metadata',
 					type: 'json',
 					default: '{}',
@@ -144,8 +156,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 function ticketBody(context: IExecuteFunctions, itemIndex: number): IDataObject {
 	const fields = context.getNodeParameter('additionalFields', itemIndex, {}) as AdditionalFields;
 	const body: IDataObject = {
-		...parseJsonObject(context, itemIndex, fields.extraFields, 'Extra Body Fields (JSON)'),
-		subject: requireText(context, itemIndex, 'subject', 'Subject'),
+		...parseJsonObject(context, itemIndex, fields.extraFields, additional(FIELD_NAMES.extraFields)),
+		subject: requireText(context, itemIndex, 'subject', FIELD_NAMES.subject),
 	};
 	if (fields.message?.trim()) body.message = fields.message;
 	if (fields.priority) body.priority = fields.priority;
@@ -159,14 +171,19 @@ function ticketBody(context: IExecuteFunctions, itemIndex: number): IDataObject 
 			throw invalidField(
 				context,
 				itemIndex,
-				'Customer Email',
+				additional(FIELD_NAMES.customerEmail),
 				`"${email}" is not an e-mail address`,
 			);
 		}
 		customer.email = email;
 	}
 	if (fields.customerPhone?.toString().trim()) {
-		customer.phone = requirePhone(context, itemIndex, fields.customerPhone, 'Customer Phone');
+		customer.phone = requirePhone(
+			context,
+			itemIndex,
+			fields.customerPhone,
+			additional(FIELD_NAMES.customerPhone),
+		);
 	}
 	if (Object.keys(customer).length) body.customer = customer;
 
@@ -174,7 +191,12 @@ function ticketBody(context: IExecuteFunctions, itemIndex: number): IDataObject 
 	const cleanTags = tags.map((tag) => String(tag).trim()).filter(Boolean);
 	if (cleanTags.length) body.tags = cleanTags;
 
-	const metadata = parseJsonObject(context, itemIndex, fields.metadata, 'Metadata (JSON)');
+	const metadata = parseJsonObject(
+		context,
+		itemIndex,
+		fields.metadata,
+		additional(FIELD_NAMES.metadata),
+	);
 	if (Object.keys(metadata).length) body.metadata = metadata as IDataObject;
 	return body;
 }

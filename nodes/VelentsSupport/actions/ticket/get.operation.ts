@@ -29,7 +29,7 @@ export const description: INodeProperties[] = showOnlyFor(
 					name: 'id',
 					type: 'string',
 					placeholder: 'TCK-000001',
-					hint: 'The public_id that Create Ticket returned',
+					hint: 'The public_id that the Ticket operation Create returned',
 				},
 			],
 		},
