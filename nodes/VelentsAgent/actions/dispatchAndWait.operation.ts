@@ -24,7 +24,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { CALL_EVENTS, ConversationEventType } from '../../shared/contract';
 import { answerWebhook, answeredByN8n } from '../../shared/webhookAnswer';
 import { isRecord } from '../../shared/validation';
-import { errorItem, errorMessage, withItemIndex } from '../../shared/execution';
+import { errorItem, withItemIndex } from '../../shared/execution';
 import { readVerifiedEvent } from '../../VelentsAgentTrigger/incoming';
 import { normaliseEvent, normaliseSubject } from '../../VelentsAgentTrigger/normalise';
 import { conversationProperties, webhookProperty } from './common';
@@ -147,7 +147,7 @@ export async function execute(
 		// Shown while waiting; n8n replaces it with the item it resumes with.
 		return [{ json: conversation, pairedItem: { item: 0 } }];
 	} catch (error) {
-		if (this.continueOnFail()) return [errorItem(errorMessage(error), 0)];
+		if (this.continueOnFail()) return [errorItem(error, 0)];
 		throw withItemIndex(this, error, 0);
 	}
 }
