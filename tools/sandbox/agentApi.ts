@@ -1,4 +1,6 @@
 /** Agent.sa endpoints: configuration, Dispatch and Batch. */
+import type { z } from 'zod';
+
 import { AGENT_PATHS } from '../../nodes/shared/contract';
 import { batchRequestSchema, dispatchRequestSchema } from '../contract/schemas';
 import type {
@@ -42,16 +44,24 @@ function channelErrors(agent: AgentConfiguration, channelId: unknown): FieldErro
 		: { channel_id: ['The selected channel id is invalid.'] };
 }
 
-function dispatch(deps: ApiDeps, ctx: AgentContext): ApiResult {
-	const config = deps.config();
-	const parsed = check(dispatchRequestSchema, ctx.body);
+/** The body parsed with its schema and its channel checked against the agent; every field error in one 422. */
+function validRequest<S extends z.ZodTypeAny>(
+	deps: ApiDeps,
+	ctx: AgentContext,
+	schema: S,
+): z.output<S> {
+	const parsed = check(schema, ctx.body);
 	const errors = mergeErrors(
 		parsed.ok ? {} : parsed.errors,
 		channelErrors(ctx.agent, ctx.body.channel_id),
 	);
 	if (!parsed.ok || Object.keys(errors).length > 0)
-		throw validationError(errors, config.errorShape);
-	const input = parsed.data;
+		throw validationError(errors, deps.config().errorShape);
+	return parsed.data;
+}
+
+function dispatch(deps: ApiDeps, ctx: AgentContext): ApiResult {
+	const input = validRequest(deps, ctx, dispatchRequestSchema);
 
 	const state = deps.state();
 	const conversation = newConversation(deps, ctx.agent, {
@@ -80,15 +90,7 @@ function dispatch(deps: ApiDeps, ctx: AgentContext): ApiResult {
 }
 
 function batch(deps: ApiDeps, ctx: AgentContext): ApiResult {
-	const config = deps.config();
-	const parsed = check(batchRequestSchema, ctx.body);
-	const errors = mergeErrors(
-		parsed.ok ? {} : parsed.errors,
-		channelErrors(ctx.agent, ctx.body.channel_id),
-	);
-	if (!parsed.ok || Object.keys(errors).length > 0)
-		throw validationError(errors, config.errorShape);
-	const input = parsed.data;
+	const input = validRequest(deps, ctx, batchRequestSchema);
 
 	const state = deps.state();
 	const batchId = state.nextId('batch');
@@ -118,7 +120,7 @@ function batch(deps: ApiDeps, ctx: AgentContext): ApiResult {
 		agent_id: ctx.agent.id,
 		webhook,
 		token: ctx.token,
-		created_at: laravelTimestamp(config.now()),
+		created_at: laravelTimestamp(deps.config().now()),
 		rows,
 	};
 	state.batches.push(record);
