@@ -129,22 +129,7 @@ describe('the Velents nodes as AI agent tools', () => {
 	});
 
 	test('every operation of both nodes: a distinct description with its result, and a distinct tool name that n8n accepts', () => {
-		const tools = [agent, support].flatMap((description) => {
-			// The operations a tool offers: Velents Agent's tool selector (which leaves Dispatch and Wait
-			// out), not the node's.
-			const saved = selectors(description)
-				.filter((selector) => !selector.displayOptions?.hide?.['@tool']?.includes(true))
-				.flatMap((selector) =>
-					(selector.options ?? []).map((option) => ({
-						resource: selector.displayOptions?.show?.resource?.[0] as string,
-						operation: (option as { value: string }).value,
-					})),
-				);
-			return saved.map((parameters) => ({
-				description: toolDescription(description, parameters),
-				toolName: toolNode(description, parameters).name.replace(/[^a-zA-Z0-9_-]+/g, '_'),
-			}));
-		});
+		const tools = everyTool();
 		expect(tools).toHaveLength(9);
 		expect(new Set(tools.map((tool) => tool.description)).size).toBe(tools.length);
 		expect(new Set(tools.map((tool) => tool.toolName)).size).toBe(tools.length);
@@ -156,18 +141,56 @@ describe('the Velents nodes as AI agent tools', () => {
 	});
 });
 
+/** Every tool the two nodes offer: one per operation (Dispatch and Wait is none). */
+function everyTool(): Array<{ nodeName: string; toolName: string; description: string }> {
+	return [agent, support].flatMap((description) =>
+		selectors(description)
+			// The operations a tool offers: Velents Agent's tool selector, not the node's.
+			.filter((selector) => !selector.displayOptions?.hide?.['@tool']?.includes(true))
+			.flatMap((selector) =>
+				(selector.options ?? []).map((option) => {
+					const parameters = {
+						resource: selector.displayOptions?.show?.resource?.[0] as string,
+						operation: (option as { value: string }).value,
+					};
+					const nodeName = toolNode(description, parameters).name;
+					return {
+						nodeName,
+						toolName: nodeName.replace(/[^a-zA-Z0-9_-]+/g, '_'),
+						description: toolDescription(description, parameters),
+					};
+				}),
+			),
+	);
+}
+
+const readmeSection = (): string => {
+	const readme = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+	const start = readme.indexOf('## Using the action nodes as AI-agent tools');
+	return readme.slice(start, readme.indexOf('\n## ', start + 1));
+};
+
+test('the README quotes every tool’s name and description as n8n gives them to the model', () => {
+	const rows = new Map(
+		[...readmeSection().matchAll(/^\| ([^|]+ in Velents (?:Agent|Support)) \| (.+) \|$/gm)].map(
+			(row) => [row[1], row[2]],
+		),
+	);
+	expect(Object.fromEntries(rows)).toEqual(
+		Object.fromEntries(everyTool().map((tool) => [tool.nodeName, tool.description])),
+	);
+});
+
 describe('the README’s ready-made $fromAI expressions', () => {
 	const fromAiCalls = (text: string): string[] =>
 		[...text.matchAll(/\$fromAI\('[^']+', "[^"]+", '\w+'\)/g)].map((match) => match[0]).sort();
 
 	test('are the ones example 6 runs in the end-to-end test, each with a description', () => {
-		const readme = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
 		const example = readFileSync(
 			path.join(__dirname, '..', 'examples', '6-ai-agent-complaint.json'),
 			'utf8',
 		);
-		const section = readme.slice(readme.indexOf('## Using the action nodes as AI-agent tools'));
-		const inReadme = [...new Set(fromAiCalls(section))];
+		const inReadme = [...new Set(fromAiCalls(readmeSection()))];
 		const inExample = [...new Set(fromAiCalls(example.replace(/\\"/g, '"')))];
 		expect(inReadme).toHaveLength(7);
 		expect(inReadme).toEqual(inExample);
