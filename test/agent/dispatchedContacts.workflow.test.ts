@@ -111,6 +111,7 @@ describe('Dispatch', () => {
 		expect(sandbox.dispatches()).toHaveLength(5);
 
 		const july = await run(campaign('july'), customers(5));
+		expect(july.error).toBeUndefined();
 		expect(sandbox.dispatches()).toHaveLength(10);
 		expect(july.outputOf('Reach Customers')[0].json.dispatchKey).toBe(
 			`agent velentsAgentApi-1 | ${phoneOf(0)} | july`,
