@@ -56,7 +56,7 @@ export const N8N_TARGETS = {
 		// API has no `POST /rest/workflows/:id/activate`, which the example workflows' tests drive
 		// (measured: examples 3 and 4 themselves run).
 		e2eTests:
-			'installed from its npm tarball|lists the three nodes|pass n8n.s credential test|re-runnable campaigns',
+			'installed from its npm tarball|lists the four nodes|pass n8n.s credential test|re-runnable campaigns',
 	},
 } as const satisfies Record<string, N8nTarget>;
 
