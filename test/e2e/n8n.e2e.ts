@@ -59,6 +59,7 @@ import { readProcessedData } from '../../tools/n8n/processedData';
 import { customerRowParameters } from '../agent/fixtures';
 import { seconds, sleep } from '../../tools/n8n/process';
 import { startN8n } from '../../tools/n8n/server';
+import { selectedN8n } from '../../tools/n8n/version';
 import type { N8nServer } from '../../tools/n8n/server';
 import type { CredentialEntity, NodeTypeDescription, WorkflowEntity } from '../../tools/n8n/api';
 import { startFakeChatModel, toolResults } from './fakeChatModel';
