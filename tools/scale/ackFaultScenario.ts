@@ -168,7 +168,7 @@ export async function runAckFault(
 
 	// Velents' redelivery [assumed]: the same bytes again, once, after the outages.
 	const failed = deliveries.filter((delivery) => outcomeOf(delivery) === 'notTaken');
-	const redeliveries = await Promise.all(failed.map((delivery) => redeliver(delivery)));
+	const redeliveries = await redeliverAll(failed, spec.deliveryConcurrency);
 	log(`  ${spec.name}: ${failed.length} deliveries not taken, posted again`);
 
 	await untilFollowedUp(env, takenConversations([...deliveries, ...redeliveries]));
@@ -218,6 +218,20 @@ function ticketsPerConversation(env: AckFaultEnvironment): Map<number, number> {
 			),
 		),
 	);
+}
+
+/** Posts each delivery again, `lanes` at a time, as the sandbox posted them. */
+async function redeliverAll(
+	deliveries: readonly DeliveryRecord[],
+	lanes: number,
+): Promise<DeliveryRecord[]> {
+	const answers: DeliveryRecord[] = [];
+	let next = 0;
+	const lane = async (): Promise<void> => {
+		while (next < deliveries.length) answers.push(await redeliver(deliveries[next++]));
+	};
+	await Promise.all(Array.from({ length: lanes }, lane));
+	return answers;
 }
 
 /** Posts a delivery's request again, byte for byte; the answer recorded as a delivery. */
