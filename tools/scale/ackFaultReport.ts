@@ -71,7 +71,7 @@ export function renderAckFaultSection(figures: AckFaultFigures): string {
 				? `${found.all.notTaken} (${found.onEnded.notTaken} onEnded)${found.webhookRestarted ? ', processor restarted' : ''}`
 				: '—';
 		};
-		return `| ${build === CHECKOUT ? 'this checkout' : `\`${build}\``} | ${date.slice(0, 16).replace('T', ' ')} | ${result.deliveries.total} | ${outage('redis')} | ${outage('postgres')} | ${result.redelivered.total} (${result.redelivered.taken} taken) | ${result.followUps.taken} / ${result.followUps.ran} / **${result.followUps.lost}** / ${result.followUps.twice} | ${result.latency.taken.p50Ms} / ${result.latency.taken.p99Ms} | ${result.latency.ignored.p50Ms} / ${result.latency.ignored.p99Ms} | ${
+		return `| ${build === CHECKOUT ? 'this checkout' : `\`${build}\``} | ${date.slice(0, 16).replace('T', ' ')} | ${result.deliveries.total} | ${outage('redis')} | ${outage('postgres')} | ${result.redelivered.total} (${result.redelivered.taken} taken) | ${result.followUps.taken} / ${result.followUps.ran} / ${result.followUps.failedInN8n} / **${result.followUps.lost}** / ${result.followUps.twice} | ${result.latency.taken.p50Ms} / ${result.latency.taken.p99Ms} | ${result.latency.ignored.p50Ms} / ${result.latency.ignored.p99Ms} | ${
 			result.passed
 				? 'passed'
 				: `**failed**: ${result.checks
@@ -83,17 +83,19 @@ export function renderAckFaultSection(figures: AckFaultFigures): string {
 	const latest = runs[0]?.[1];
 	return `## Acknowledgement under faults: queue mode, Redis and PostgreSQL stopped
 
-\`npm run scale-test -- --only ack-fault\` (n8n ${latest?.n8n ?? '?'} in queue mode, one worker; the follow-up workflow of
+\`npm run scale-test -- --only ack-fault\` (n8n ${latest?.n8n ?? '?'} in queue mode, two workers; the follow-up workflow of
 example 2 behind the Velents Agent Trigger). The sandbox posts a campaign's lifecycle events through the webhook
 processor while Redis is stopped for 5 s (the webhook processor runs with \`QUEUE_BULL_REDIS_TIMEOUT_THRESHOLD=2000\`,
 so n8n exits it while main and the worker wait the outage out; it is started again) and then PostgreSQL for
 4 s. Afterwards every delivery not answered 2xx is posted again, byte for byte (Velents' redelivery is assumed).
 "Taken" is a 2xx answer that is not \`ignored\`; a follow-up ran when its conversation has its ticket in the
-sandbox. Latencies are the answers outside the outages as the sandbox timed them. A row with a revision is
+sandbox; "failed in n8n" is one whose execution a worker started and n8n then failed or left running (visible
+there, retried like any failed execution), "never run" one that n8n has no execution of, or only one never
+handed to a worker. Latencies are the answers outside the outages as the sandbox timed them. A row with a revision is
 the same scenario against the package as it was then (\`--package-revision\`). Every figure is in
 [${repositoryPath(FIGURES_FILE)}](${repositoryPath(FIGURES_FILE)}).
 
-| Package | Run (UTC) | Events | Not 2xx in the Redis outage | Not 2xx in the PostgreSQL outage | Posted again | onEnded taken / ran / **lost** / twice | Taken answer p50 / p99 ms | Ignored answer p50 / p99 ms | Checks |
+| Package | Run (UTC) | Events | Not 2xx in the Redis outage | Not 2xx in the PostgreSQL outage | Posted again | onEnded taken / ran / failed in n8n / **never run** / twice | Taken answer p50 / p99 ms | Ignored answer p50 / p99 ms | Checks |
 |---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}`;
 }

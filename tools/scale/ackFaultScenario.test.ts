@@ -68,6 +68,7 @@ function wentRight(): AckFaultObservations {
 			[2, 1],
 			[3, 1],
 		]),
+		executionsOfUnfollowed: new Map(),
 		executions: { success: 3, new: 1 },
 	};
 }
@@ -84,19 +85,42 @@ describe('the ack-fault verdict', () => {
 		expect(result.checks.filter((check) => !check.passed)).toEqual([]);
 		expect(result.passed).toBe(true);
 		expect(result.outages[0].all).toEqual({ taken: 0, ignored: 0, notTaken: 2 });
-		expect(result.followUps).toEqual({ taken: 3, ran: 3, lost: 0, twice: 0, ranUnanswered: 0 });
+		expect(result.followUps).toEqual({
+			taken: 3,
+			ran: 3,
+			failedInN8n: 0,
+			lost: 0,
+			twice: 0,
+			ranUnanswered: 0,
+		});
 	});
 
 	it('fails an event answered as taken whose follow-up never ran (the answer came before n8n held it)', () => {
 		const run = wentRight();
 		run.tickets.delete(2);
+		run.executionsOfUnfollowed.set(2, ['new']);
 		const result = judgeAckFault(spec, null, run);
 		expect(failedChecks(run)).toEqual([
-			'every onEnded answered as taken ran: nothing counted as delivered that did not run',
-			'every conversation followed up exactly once in the end',
+			'every onEnded answered as taken ran or n8n shows its run failed: nothing counted as delivered that n8n did not hold',
+			'every conversation followed up exactly once in the end (but those n8n shows failed)',
 		]);
 		expect(result.followUps.lost).toBe(1);
-		expect(result.checks[1].detail).toContain('conversations 2');
+		expect(result.checks[1].detail).toContain('never run (conversations 2)');
+	});
+
+	it('fails an event answered as taken of which n8n has no execution at all', () => {
+		const run = wentRight();
+		run.tickets.delete(2);
+		expect(judgeAckFault(spec, null, run).followUps.lost).toBe(1);
+	});
+
+	it('counts apart an event n8n took and a worker then failed: shown in n8n, retried there', () => {
+		const run = wentRight();
+		run.tickets.delete(2);
+		run.executionsOfUnfollowed.set(2, ['running']);
+		const result = judgeAckFault(spec, null, run);
+		expect(result.passed).toBe(true);
+		expect(result.followUps).toMatchObject({ failedInN8n: 1, lost: 0 });
 	});
 
 	it('fails an outage that no answer felt: the fault never reached the intake', () => {
@@ -123,7 +147,7 @@ describe('the ack-fault verdict', () => {
 		run.tickets.delete(3);
 		expect(failedChecks(run)).toEqual([
 			'every onEnded not taken was taken on redelivery and then ran exactly once',
-			'every conversation followed up exactly once in the end',
+			'every conversation followed up exactly once in the end (but those n8n shows failed)',
 		]);
 	});
 
@@ -132,7 +156,7 @@ describe('the ack-fault verdict', () => {
 		run.tickets.set(3, 2);
 		expect(failedChecks(run)).toEqual([
 			'every onEnded not taken was taken on redelivery and then ran exactly once',
-			'every conversation followed up exactly once in the end',
+			'every conversation followed up exactly once in the end (but those n8n shows failed)',
 		]);
 	});
 });

@@ -364,7 +364,7 @@ async function injectFault(
 
 // ---------------------------------------------------------------- n8n's records
 
-function sqlText(value: string): string {
+export function sqlText(value: string): string {
 	return `'${value.replace(/'/g, "''")}'`;
 }
 
