@@ -36,7 +36,7 @@ export function printAckFault(result: AckFaultResult): void {
 		...result.outages.map(
 			(outage) =>
 				`  ${outage.target} down ${seconds(outage.downMs)}, intake back after ${seconds(outage.intakeDownMs)}${outage.webhookRestarted ? ' (webhook processor restarted)' : ''}: ` +
-				`${outage.all.notTaken} events not answered 2xx (${outage.onEnded.notTaken} onEnded)`,
+				`${outage.all.notTaken} events not answered 2xx (${outage.onEnded.notTaken} onEnded); answers by status ${JSON.stringify(outage.statuses)}`,
 		),
 		`  answer latency outside the outages: taken (n8n answers once it holds the execution) p50 ${result.latency.taken.p50Ms} ms, p99 ${result.latency.taken.p99Ms} ms (${result.latency.taken.count}); ` +
 			`ignored (the trigger answers at once) p50 ${result.latency.ignored.p50Ms} ms, p99 ${result.latency.ignored.p99Ms} ms (${result.latency.ignored.count})`,
@@ -68,7 +68,11 @@ export function renderAckFaultSection(figures: AckFaultFigures): string {
 		const outage = (target: string): string => {
 			const found = result.outages.find((entry) => entry.target === target);
 			return found
-				? `${found.all.notTaken} (${found.onEnded.notTaken} onEnded)${found.webhookRestarted ? ', processor restarted' : ''}`
+				? `${found.all.notTaken} (${found.onEnded.notTaken} onEnded; ${Object.entries(
+						found.statuses,
+					)
+						.map(([status, count]) => `${count}× ${status === 'none' ? 'no answer' : status}`)
+						.join(', ')})${found.webhookRestarted ? ', processor restarted' : ''}`
 				: '—';
 		};
 		return `| ${build === CHECKOUT ? 'this checkout' : `\`${build}\``} | ${date.slice(0, 16).replace('T', ' ')} | ${result.deliveries.total} | ${outage('redis')} | ${outage('postgres')} | ${result.redelivered.total} (${result.redelivered.taken} taken) | ${result.followUps.taken} / ${result.followUps.ran} / ${result.followUps.failedInN8n} / **${result.followUps.lost}** / ${result.followUps.twice} | ${result.latency.taken.p50Ms} / ${result.latency.taken.p99Ms} | ${result.latency.ignored.p50Ms} / ${result.latency.ignored.p99Ms} | ${

@@ -63,6 +63,8 @@ interface OutageReport {
 	/** Answered within the outage window, by outcome: the onEnded events (the ones that start a follow-up) and all. */
 	onEnded: AnswerCounts;
 	all: AnswerCounts;
+	/** Answers to those by HTTP status (`none`: no answer: connection refused or reset, timeout). */
+	statuses: Record<string, number>;
 }
 
 interface AnswerCounts {
@@ -145,7 +147,7 @@ export async function runAckFault(
 
 	const totalEvents = spec.conversations * 4;
 	const windows: Array<{ from: number; to: number }> = [];
-	const reports: Array<Omit<OutageReport, 'onEnded' | 'all'>> = [];
+	const reports: AckFaultObservations['reports'] = [];
 	for (const outage of spec.outages) {
 		await untilAnswered(env, Math.ceil(totalEvents * outage.atEventsFraction));
 		log(`  ${spec.name}: stopping ${outage.target} for ${outage.downMs} ms`);
@@ -334,7 +336,7 @@ export interface AckFaultObservations {
 	redeliveries: DeliveryRecord[];
 	/** Each outage: from the stop to the intake answering again (epoch ms). */
 	windows: Array<{ from: number; to: number }>;
-	reports: Array<Omit<OutageReport, 'onEnded' | 'all'>>;
+	reports: Array<Omit<OutageReport, 'onEnded' | 'all' | 'statuses'>>;
 	/** Tickets per conversation id: the follow-ups that ran. */
 	tickets: Map<number, number>;
 	/**
@@ -352,17 +354,18 @@ export function judgeAckFault(
 ): AckFaultResult {
 	const { deliveries, redeliveries, windows, tickets } = run;
 	const taken = takenConversations([...deliveries, ...redeliveries]);
-	// A request belongs to an outage when it was answered while the outage lasted.
-	const within = (delivery: DeliveryRecord, window: { from: number; to: number }): boolean => {
-		const answeredAt = delivery.started_ms + delivery.duration_ms;
-		return answeredAt >= window.from && answeredAt <= window.to;
-	};
+	// A request belongs to an outage when it was in flight at some point while the outage lasted.
+	const within = (delivery: DeliveryRecord, window: { from: number; to: number }): boolean =>
+		delivery.started_ms <= window.to && delivery.started_ms + delivery.duration_ms >= window.from;
 	const outages: OutageReport[] = run.reports.map((report, index) => {
 		const inWindow = deliveries.filter((delivery) => within(delivery, windows[index]));
 		return {
 			...report,
 			onEnded: countOutcomes(inWindow.filter((delivery) => delivery.event_type === 'onEnded')),
 			all: countOutcomes(inWindow),
+			statuses: Object.fromEntries(
+				tally(inWindow.map((delivery) => String(delivery.status ?? 'none'))),
+			),
 		};
 	});
 	const calm = deliveries.filter((delivery) => !windows.some((window) => within(delivery, window)));
@@ -398,7 +401,7 @@ export function judgeAckFault(
 			check(
 				`the ${outage.target} outage hit events on their way in: some onEnded were not answered 2xx`,
 				outage.onEnded.notTaken > 0,
-				`${outage.all.notTaken} of ${outage.all.taken + outage.all.ignored + outage.all.notTaken} events answered within it were not answered 2xx; onEnded: ${outage.onEnded.taken} taken, ${outage.onEnded.notTaken} not`,
+				`${outage.all.notTaken} of ${outage.all.taken + outage.all.ignored + outage.all.notTaken} events in flight during it were not answered 2xx; onEnded: ${outage.onEnded.taken} taken, ${outage.onEnded.notTaken} not`,
 			),
 		),
 		check(
