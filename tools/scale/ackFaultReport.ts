@@ -75,7 +75,7 @@ export function renderAckFaultSection(figures: AckFaultFigures): string {
 						.join(', ')})${found.webhookRestarted ? ', processor restarted' : ''}`
 				: '—';
 		};
-		return `| ${build === CHECKOUT ? 'this checkout' : `\`${build}\``} | ${date.slice(0, 16).replace('T', ' ')} | ${result.deliveries.total} | ${outage('redis')} | ${outage('postgres')} | ${result.redelivered.total} (${result.redelivered.taken} taken) | ${result.followUps.taken} / ${result.followUps.ran} / ${result.followUps.failedInN8n} / **${result.followUps.lost}** / ${result.followUps.twice} | ${result.latency.taken.p50Ms} / ${result.latency.taken.p99Ms} | ${result.latency.ignored.p50Ms} / ${result.latency.ignored.p99Ms} | ${
+		return `| ${build === CHECKOUT ? 'this checkout' : `at \`${build.slice(0, 7)}\``} | ${date.slice(0, 16).replace('T', ' ')} | ${result.deliveries.total} | ${outage('redis')} | ${outage('postgres')} | ${result.redelivered.total} (${result.redelivered.taken} taken) | ${result.followUps.taken} / ${result.followUps.ran} / ${result.followUps.failedInN8n} / **${result.followUps.lost}** / ${result.followUps.twice} | ${result.latency.taken.p50Ms} / ${result.latency.taken.p99Ms} | ${result.latency.ignored.p50Ms} / ${result.latency.ignored.p99Ms} | ${
 			result.passed
 				? 'passed'
 				: `**failed**: ${result.checks

@@ -60,7 +60,7 @@ interface OutageReport {
 	/** From the stop to the webhook processor answering again (its restart included). */
 	intakeDownMs: number;
 	webhookRestarted: boolean;
-	/** Answered within the outage window, by outcome: the onEnded events (the ones that start a follow-up) and all. */
+	/** In flight during the outage, by outcome: the onEnded events (the ones that start a follow-up) and all. */
 	onEnded: AnswerCounts;
 	all: AnswerCounts;
 	/** Answers to those by HTTP status (`none`: no answer: connection refused or reset, timeout). */
