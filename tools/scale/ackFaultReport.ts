@@ -90,7 +90,7 @@ export function renderAckFaultSection(figures: AckFaultFigures): string {
 \`npm run scale-test -- --only ack-fault\` (n8n ${latest?.n8n ?? '?'} in queue mode, two workers; the follow-up workflow of
 example 2 behind the Velents Agent Trigger). The sandbox posts a campaign's lifecycle events through the webhook
 processor while Redis is stopped for 5 s (the webhook processor runs with \`QUEUE_BULL_REDIS_TIMEOUT_THRESHOLD=2000\`,
-so n8n exits it while main and the worker wait the outage out; it is started again) and then PostgreSQL for
+so n8n exits it while main and the workers wait the outage out; it is started again) and then PostgreSQL for
 4 s. Afterwards every delivery not answered 2xx is posted again, byte for byte (Velents' redelivery is assumed).
 "Taken" is a 2xx answer that is not \`ignored\`; a follow-up ran when its conversation has its ticket in the
 sandbox; "failed in n8n" is one whose execution a worker started and n8n then failed or left running (visible

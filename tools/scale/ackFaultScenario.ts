@@ -5,7 +5,7 @@
  *
  * - Redis: n8n saves the execution, then waits for Redis to queue it; the webhook processor runs
  *   with a short `QUEUE_BULL_REDIS_TIMEOUT_THRESHOLD`, so it gives up (n8n exits the process) while
- *   main and the worker, at n8n's default 10 s, wait the outage out. The requests it holds then are
+ *   main and the workers, at n8n's default 10 s, wait the outage out. The requests it holds then are
  *   the ones between acceptance and the queue. It is started again once Redis is back.
  * - PostgreSQL: n8n can neither read the workflow nor save the execution.
  *
