@@ -87,7 +87,7 @@ export function renderAckFaultSection(figures: AckFaultFigures): string {
 	const latest = runs[0]?.[1];
 	return `## Acknowledgement under faults: queue mode, Redis and PostgreSQL stopped
 
-\`npm run scale-test -- --only ack-fault\` (n8n ${latest?.n8n ?? '?'} in queue mode, two workers; the follow-up workflow of
+\`npm run scale-test -- --only ack-fault\` (n8n ${latest?.n8n ?? '?'} in queue mode, two workers when run alone; the follow-up workflow of
 example 2 behind the Velents Agent Trigger). The sandbox posts a campaign's lifecycle events through the webhook
 processor while Redis is stopped for 5 s (the webhook processor runs with \`QUEUE_BULL_REDIS_TIMEOUT_THRESHOLD=2000\`,
 so n8n exits it while main and the workers wait the outage out; it is started again) and then PostgreSQL for

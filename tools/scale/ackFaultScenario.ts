@@ -23,6 +23,7 @@ import { MANUAL_TRIGGER_NAME, readExample } from '../n8n/examples';
 import { sleep } from '../n8n/process';
 import type { ScenarioEnvironment } from './scenario';
 import {
+	EVENTS_PER_CONVERSATION,
 	SCALE_SCRIPT,
 	TIME_SCALE,
 	WINDOW_SECONDS,
@@ -145,7 +146,7 @@ export async function runAckFault(
 	if (batch.status !== 'success')
 		throw new Error(`${spec.name}: the Batch run ended ${batch.status}.`);
 
-	const totalEvents = spec.conversations * 4;
+	const totalEvents = spec.conversations * EVENTS_PER_CONVERSATION;
 	const windows: Array<{ from: number; to: number }> = [];
 	const reports: AckFaultObservations['reports'] = [];
 	for (const outage of spec.outages) {
