@@ -35,6 +35,8 @@ export interface ClusterOptions {
 	workerConcurrency: number;
 	/** More environment for every process. */
 	env?: NodeJS.ProcessEnv;
+	/** Where the search for the processes' free ports starts; default 5790. */
+	firstPort?: number;
 	log: (line: string) => void;
 }
 
@@ -55,7 +57,7 @@ export const GRACEFUL_SHUTDOWN_SECONDS = 30;
 
 export async function startQueueCluster(options: ClusterOptions): Promise<QueueCluster> {
 	const { installation, postgres, redis, root, log } = options;
-	const mainPort = await findFreePort(5790);
+	const mainPort = await findFreePort(options.firstPort ?? 5790);
 	const webhookPort = await findFreePort(mainPort + 1);
 	const webhookUrl = `http://127.0.0.1:${webhookPort}/`;
 	const usedPorts = [mainPort, webhookPort];
