@@ -18,7 +18,7 @@ import type { PackedPackage } from '../n8n/community-package';
 import { communityNodesDir, installCommunityPackage } from '../n8n/community-package';
 import type { N8nInstallation } from '../n8n/install';
 import { findFreePort } from '../n8n/process';
-import { startN8n } from '../n8n/server';
+import { PORT_ENV, startN8n } from '../n8n/server';
 import type { N8nServer } from '../n8n/server';
 import type { Postgres } from './postgres';
 import type { Redis } from './redis';
@@ -52,10 +52,16 @@ export interface QueueCluster {
 }
 
 export const GRACEFUL_SHUTDOWN_SECONDS = 30;
+/**
+ * Where the search for the cluster's ports starts (8 of them: 4 processes and their task brokers):
+ * `VELENTS_N8N_PORT` when set, so that runs on one machine at the same time each keep to their own
+ * range (a free port is only reserved once n8n binds it, tens of seconds later).
+ */
+const DEFAULT_FIRST_PORT = 5790;
 
 export async function startQueueCluster(options: ClusterOptions): Promise<QueueCluster> {
 	const { installation, postgres, redis, root, log } = options;
-	const mainPort = await findFreePort(5790);
+	const mainPort = await findFreePort(Number(process.env[PORT_ENV]) || DEFAULT_FIRST_PORT);
 	const webhookPort = await findFreePort(mainPort + 1);
 	const webhookUrl = `http://127.0.0.1:${webhookPort}/`;
 	const usedPorts = [mainPort, webhookPort];
