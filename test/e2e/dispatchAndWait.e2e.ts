@@ -144,6 +144,21 @@ async function waitForStatus(
 	}
 }
 
+/** The end event as the sandbox posts it (the first one it played), for this conversation. */
+async function postEndEvent(link: string, conversation: unknown): Promise<Response> {
+	const ended = sandbox.deliveries().find((delivery) => delivery.event_type === 'onEnded')?.body;
+	const response = await fetch(link, {
+		method: 'POST',
+		headers: {
+			'content-type': 'application/json',
+			'x-velents-authorization': DEFAULT_WEBHOOK_SECRET,
+		},
+		body: JSON.stringify({ ...ended, conversation }),
+	});
+	await response.arrayBuffer();
+	return response;
+}
+
 function ticketTitled(subject: string) {
 	return sandbox.tickets().find((ticket) => ticket.subject === subject);
 }
@@ -280,24 +295,13 @@ describe('Dispatch and Wait in a real n8n', () => {
 			const waiting = await startWaiting(waitWorkflow('restart', { limitType: 'noLimit' }));
 			const dispatch = sandbox.dispatches().at(-1);
 			const link = dispatch?.conversation.webhook?.link ?? '';
-			const ended = sandbox
-				.deliveries()
-				.find((delivery) => delivery.event_type === 'onEnded')?.body;
 
 			const began = Date.now();
 			await restartN8n();
 			print(`n8n restarted in ${seconds(Date.now() - began)}`);
 			expect((await api.getExecution(waiting.id)).status).toBe('waiting');
 
-			// The end event as the sandbox would post it for this conversation.
-			const response = await fetch(link, {
-				method: 'POST',
-				headers: {
-					'content-type': 'application/json',
-					'x-velents-authorization': DEFAULT_WEBHOOK_SECRET,
-				},
-				body: JSON.stringify({ ...ended, conversation: dispatch?.conversation }),
-			});
+			const response = await postEndEvent(link, dispatch?.conversation);
 			expect(response.status).toBe(200);
 			const finished = await api.waitForExecution(waiting.id, 60_000);
 			expect(finished.status).toBe('success');
@@ -313,6 +317,26 @@ describe('Dispatch and Wait in a real n8n', () => {
 				body: '{}',
 			});
 			expect(again.status).toBe(409);
+		}),
+	);
+
+	test(
+		'two copies of the end event at the same instant: the execution continues once',
+		guarded(async () => {
+			const waiting = await startWaiting(waitWorkflow('twice', { limitType: 'noLimit' }));
+			const dispatch = sandbox.dispatches().at(-1);
+			const link = dispatch?.conversation.webhook?.link ?? '';
+			const answers = await Promise.all(
+				[1, 2].map(() => postEndEvent(link, dispatch?.conversation)),
+			);
+			print(`two end events at once answered ${answers.map((answer) => answer.status)}`);
+			const finished = await api.waitForExecution(waiting.id, 60_000);
+			expect(finished.status).toBe('success');
+			await sleep(2000); // a second continuation, if any, files its ticket by then
+			expect(sandbox.tickets().filter((ticket) => ticket.subject === 'twice: ended')).toHaveLength(
+				1,
+			);
+			expect(answers.filter((answer) => answer.status === 200)).toHaveLength(1);
 		}),
 	);
 

@@ -37,6 +37,7 @@ function flawless(): WaitObserved {
 				conversationId,
 				eventType,
 				status: 200,
+				error: null,
 				responseBody: JSON.stringify({
 					received: true,
 					resumed: eventType === 'onEnded' && order !== 'never-ends',

@@ -76,6 +76,8 @@ export interface WaitScenarioResult {
 		total: number;
 		/** Answers by status (`409`: an event before its execution was parked, or after it resumed). */
 		byStatus: Record<string, number>;
+		/** Events not answered 200, by event type and status or network error. */
+		notOk: Record<string, number>;
 		/** onEnded answered 200 with `resumed: true`. */
 		endsResumed: number;
 		/** Events other than an ending one's onEnded that resumed an execution. */
@@ -233,6 +235,7 @@ export async function runDispatchAndWaitScenario(
 				conversationId: delivery.conversation_id,
 				eventType: delivery.event_type,
 				status: delivery.status,
+				error: delivery.error,
 				responseBody: delivery.response_body,
 				startedMs: delivery.started_ms,
 				extraction: (delivery.body.result as { extraction?: unknown } | undefined)?.extraction,
@@ -409,6 +412,8 @@ export interface WaitObserved {
 		conversationId: number;
 		eventType: string;
 		status: number | null;
+		/** Network error or timeout, when there was no answer. */
+		error: string | null;
 		responseBody: string | null;
 		startedMs: number;
 		extraction: unknown;
@@ -528,6 +533,14 @@ export function measureWaitScenario(observed: WaitObserved): WaitMeasured {
 		deliveries: {
 			total: deliveries.length,
 			byStatus: tally(deliveries.map((delivery) => String(delivery.status ?? 'no answer'))),
+			notOk: tally(
+				deliveries
+					.filter((delivery) => delivery.status !== 200)
+					.map(
+						(delivery) =>
+							`${delivery.eventType} ${delivery.status ?? `no answer (${delivery.error ?? 'unknown'})`}`,
+					),
+			),
 			endsResumed: deliveries.filter(
 				(delivery) =>
 					endingIds.has(delivery.conversationId) &&
@@ -597,7 +610,7 @@ export function waitScenarioChecks(result: WaitMeasured): WaitScenarioResult['ch
 				result.deliveries.byStatus['200'] === result.deliveries.total &&
 				result.deliveries.endsResumed === n &&
 				result.deliveries.othersResumed === 0,
-			`${result.deliveries.total} events, answered ${JSON.stringify(result.deliveries.byStatus)}; ${result.deliveries.endsResumed} onEnded resumed, ${result.deliveries.othersResumed} other events resumed`,
+			`${result.deliveries.total} events, answered ${JSON.stringify(result.deliveries.byStatus)} (not 200: ${JSON.stringify(result.deliveries.notOk)}); ${result.deliveries.endsResumed} onEnded resumed, ${result.deliveries.othersResumed} other events resumed`,
 		),
 		check(
 			'every conversation continued exactly once, with its own event (none lost, none twice)',
