@@ -30,7 +30,6 @@ function flawless(): WaitObserved {
 			conversationId,
 			order,
 			link: `${WEBHOOK_PROCESSOR}webhook-waiting/${execution}/wait?signature=token${execution}`,
-			dispatchedMs: DISPATCHED_MS,
 		})),
 		deliveries: conversations.flatMap(({ conversationId, order }) =>
 			EVENTS.map((eventType) => ({
@@ -60,11 +59,9 @@ function flawless(): WaitObserved {
 				arrivedMs: DISPATCHED_MS + 95_000,
 			},
 		],
-		statuses: new Map([
-			['10', 'success'],
-			['11', 'success'],
-			['12', 'success'],
-		]),
+		executions: new Map(
+			['10', '11', '12'].map((id) => [id, { status: 'success', createdMs: DISPATCHED_MS - 500 }]),
+		),
 		waitingPeak: 3,
 		workerJobs: new Map([
 			['10', ['worker-1', 'worker-2']],
@@ -114,7 +111,7 @@ describe('Dispatch and Wait in queue mode: every wait resumed exactly once, thro
 			resumedOn: { 'worker-2': 2 },
 			resumedOnOtherWorker: 1,
 		});
-		expect(measured.timeout).toMatchObject({ outcome: 'timed_out', waitedMs: 95_000 });
+		expect(measured.timeout).toMatchObject({ outcome: 'timed_out', waitedMs: 95_500 });
 	});
 
 	it('an execution continued twice fails, though every conversation has its post', () => {
@@ -141,7 +138,7 @@ describe('Dispatch and Wait in queue mode: every wait resumed exactly once, thro
 	it('a lost continuation fails, and so does an execution left waiting', () => {
 		const observed = flawless();
 		observed.posts.splice(1, 1);
-		observed.statuses.set('12', 'waiting');
+		observed.executions.set('12', { status: 'waiting', createdMs: DISPATCHED_MS });
 		expect(failing(observed)).toEqual([ONCE]);
 	});
 
@@ -185,9 +182,12 @@ describe('Dispatch and Wait in queue mode: every wait resumed exactly once, thro
 		const early = flawless();
 		early.posts[2] = { ...early.posts[2], arrivedMs: DISPATCHED_MS + 59_000 };
 		expect(failing(early)).toEqual([TIMEOUT]);
+		const late = flawless();
+		late.posts[2] = { ...late.posts[2], arrivedMs: DISPATCHED_MS + 150_000 };
+		expect(failing(late)).toEqual([TIMEOUT]);
 		const never = flawless();
 		never.posts.splice(2, 1);
-		never.statuses.set('10', 'waiting');
+		never.executions.set('10', { status: 'waiting', createdMs: DISPATCHED_MS });
 		expect(failing(never)).toEqual([TIMEOUT]);
 		const resumedByItsEnd = flawless();
 		resumedByItsEnd.posts[2] = { ...resumedByItsEnd.posts[2], outcome: 'ended' };

@@ -118,7 +118,10 @@ export interface WaitScenarioResult {
 		/** The never-ending conversation's execution, its status and outcome at the end. */
 		status: string;
 		outcome: string | null;
-		/** From the dispatch to the continued post; the limit is one minute. */
+		/**
+		 * From n8n creating the execution to its continued post: at least the limit, which the node
+		 * counts from its start (before it dispatches).
+		 */
 		waitedMs: number | null;
 		/** Worker jobs of its execution (two: dispatch, then the wait tracker's resume). */
 		workerJobs: number;
@@ -229,7 +232,6 @@ export async function runDispatchAndWaitScenario(
 				conversationId: dispatch.conversation.id,
 				order: String(dispatch.conversation.values.order_id),
 				link: dispatch.conversation.webhook?.link ?? '',
-				dispatchedMs: Date.parse(dispatch.received_at),
 			})),
 			deliveries: sandbox.deliveries().map((delivery) => ({
 				conversationId: delivery.conversation_id,
@@ -241,7 +243,7 @@ export async function runDispatchAndWaitScenario(
 				extraction: (delivery.body.result as { extraction?: unknown } | undefined)?.extraction,
 			})),
 			posts: collector.posts,
-			statuses: await executionStatuses(postgres, workflowIds),
+			executions: await executionRows(postgres, workflowIds),
 			waitingPeak,
 			workerJobs,
 		});
@@ -375,14 +377,15 @@ function sqlText(value: string): string {
 	return `'${value.replace(/'/g, "''")}'`;
 }
 
-async function executionStatuses(
+/** Each execution's status, and when n8n created it (before the node computed its limit). */
+async function executionRows(
 	postgres: ScenarioEnvironment['postgres'],
 	workflowIds: readonly string[],
-): Promise<Map<string, string>> {
+): Promise<WaitObserved['executions']> {
 	const rows = await postgres.query(
-		`SELECT id, status FROM execution_entity WHERE "workflowId" IN (${workflowIds.map(sqlText).join(', ')})`,
+		`SELECT id, status, EXTRACT(EPOCH FROM "createdAt") * 1000 FROM execution_entity WHERE "workflowId" IN (${workflowIds.map(sqlText).join(', ')})`,
 	);
-	return new Map(rows.map(([id, status]) => [id, status]));
+	return new Map(rows.map(([id, status, created]) => [id, { status, createdMs: Number(created) }]));
 }
 
 /** Execution id → the workers that started a job for it, in log order. */
@@ -407,7 +410,7 @@ export interface WaitObserved {
 	orders: readonly string[];
 	timeoutOrder: string;
 	refused: number;
-	dispatches: Array<{ conversationId: number; order: string; link: string; dispatchedMs: number }>;
+	dispatches: Array<{ conversationId: number; order: string; link: string }>;
 	deliveries: Array<{
 		conversationId: number;
 		eventType: string;
@@ -419,7 +422,7 @@ export interface WaitObserved {
 		extraction: unknown;
 	}>;
 	posts: Posted[];
-	statuses: Map<string, string>;
+	executions: Map<string, { status: string; createdMs: number }>;
 	waitingPeak: number;
 	workerJobs: Map<string, string[]>;
 }
@@ -518,6 +521,7 @@ export function measureWaitScenario(observed: WaitObserved): WaitMeasured {
 	const timeoutDeliveries = deliveries.filter(
 		(delivery) => delivery.conversationId === timeoutDispatch?.conversationId,
 	);
+	const timeoutRow = observed.executions.get(timeoutExecution);
 	const endingPosts = posts.filter((post) => post.execution !== timeoutExecution);
 
 	return {
@@ -555,7 +559,9 @@ export function measureWaitScenario(observed: WaitObserved): WaitMeasured {
 			).length,
 		},
 		executions: {
-			byStatus: tally(endingExecutions.map((id) => observed.statuses.get(id) ?? 'not found')),
+			byStatus: tally(
+				endingExecutions.map((id) => observed.executions.get(id)?.status ?? 'not found'),
+			),
 			waitingPeak: observed.waitingPeak,
 		},
 		continued: {
@@ -572,11 +578,11 @@ export function measureWaitScenario(observed: WaitObserved): WaitMeasured {
 			maxMs: round(latencies.at(-1) ?? 0),
 		},
 		timeout: {
-			status: observed.statuses.get(timeoutExecution) ?? 'not found',
+			status: timeoutRow?.status ?? 'not found',
 			outcome: timeoutPosts.length === 1 ? timeoutPosts[0].outcome : null,
 			waitedMs:
-				timeoutPosts.length === 1 && timeoutDispatch
-					? timeoutPosts[0].arrivedMs - timeoutDispatch.dispatchedMs
+				timeoutPosts.length === 1 && timeoutRow
+					? timeoutPosts[0].arrivedMs - timeoutRow.createdMs
 					: null,
 			workerJobs: (workerJobs.get(timeoutExecution) ?? []).length,
 			eventsNotResuming: timeoutDeliveries.filter(
