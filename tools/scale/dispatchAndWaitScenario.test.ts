@@ -68,6 +68,11 @@ function flawless(): WaitObserved {
 			['11', ['worker-1', 'worker-2']],
 			['12', ['worker-2', 'worker-2']],
 		]),
+		queuedBy: new Map([
+			['10', ['webhook processor', 'main']],
+			['11', ['webhook processor', 'webhook processor']],
+			['12', ['webhook processor', 'webhook processor']],
+		]),
 	};
 }
 
@@ -98,6 +103,8 @@ const ONCE =
 	'every conversation continued exactly once, with its own event (none lost, none twice)';
 const EVENTS_CHECK =
 	'every event answered 200; each end resumed its execution, nothing else resumed one';
+const PROCESSES =
+	'each execution queued twice by the webhook processor (order, end event) and run as two worker jobs';
 const TIMEOUT =
 	"the conversation that never ends continues with timed_out after its 1-minute limit (main's wait tracker, a worker)";
 
@@ -107,6 +114,7 @@ describe('Dispatch and Wait in queue mode: every wait resumed exactly once, thro
 		expect(waitScenarioChecks(measured).filter((check) => !check.passed)).toEqual([]);
 		expect(measured.latency).toEqual({ p50Ms: 40, p99Ms: 90, maxMs: 90 });
 		expect(measured.processes).toEqual({
+			queuedByWebhookProcessor: 2,
 			twoWorkerJobs: 2,
 			resumedOn: { 'worker-2': 2 },
 			resumedOnOtherWorker: 1,
@@ -170,12 +178,13 @@ describe('Dispatch and Wait in queue mode: every wait resumed exactly once, thro
 		]);
 	});
 
-	it('a resumed part that no worker ran fails', () => {
-		const observed = flawless();
-		observed.workerJobs.set('11', ['worker-1']);
-		expect(failing(observed)).toEqual([
-			'each execution ran as two worker jobs: the dispatch, then the resumed part',
-		]);
+	it('a resumed part that no worker ran, or that main queued, fails', () => {
+		const noWorker = flawless();
+		noWorker.workerJobs.set('11', ['worker-1']);
+		expect(failing(noWorker)).toEqual([PROCESSES]);
+		const throughMain = flawless();
+		throughMain.queuedBy.set('12', ['webhook processor', 'main']);
+		expect(failing(throughMain)).toEqual([PROCESSES]);
 	});
 
 	it('the never-ending conversation fails its check unless it continues timed_out after the limit', () => {
@@ -189,6 +198,9 @@ describe('Dispatch and Wait in queue mode: every wait resumed exactly once, thro
 		never.posts.splice(2, 1);
 		never.executions.set('10', { status: 'waiting', createdMs: DISPATCHED_MS });
 		expect(failing(never)).toEqual([TIMEOUT]);
+		const notByTheWaitTracker = flawless();
+		notByTheWaitTracker.queuedBy.set('10', ['webhook processor', 'webhook processor']);
+		expect(failing(notByTheWaitTracker)).toEqual([TIMEOUT]);
 		const resumedByItsEnd = flawless();
 		resumedByItsEnd.posts[2] = { ...resumedByItsEnd.posts[2], outcome: 'ended' };
 		expect(failing(resumedByItsEnd)).toEqual([TIMEOUT]);

@@ -8,8 +8,9 @@
  * limit.
  *
  * Every figure is read from the outside: the sandbox's record of each dispatch and delivery, the
- * collector's posts, the execution rows in PostgreSQL and the workers' logs ("Worker started
- * execution <id>": one job for the dispatching part, one for the resumed part).
+ * collector's posts, the execution rows in PostgreSQL, and n8n's logs: "Enqueued execution <id>" in
+ * the webhook processor's and main's (who queued each part) and "Worker started execution <id>" in
+ * the workers' (one job for the dispatching part, one for the resumed part).
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -52,6 +53,7 @@ const DRAIN_TIMEOUT_MS = 10 * 60_000;
 /** After the last expected post: time for a second post of any execution to show. */
 const SETTLE_MS = 5000;
 const WORKER_STARTED = /Worker started execution (\d+) \(job [^)]*\)/g;
+const ENQUEUED = /Enqueued execution (\d+) \(job [^)]*\)/g;
 
 export interface WaitScenarioSpec {
 	/** Conversations that end (onEnded resumes them); one more never ends. */
@@ -99,8 +101,10 @@ export interface WaitScenarioResult {
 		missing: number;
 		twice: number;
 	};
-	/** Where the two parts of each ending conversation's execution ran (the workers' logs). */
+	/** Who queued and who ran the two parts of each ending conversation's execution (n8n's logs). */
 	processes: {
+		/** Executions queued twice by the webhook processor (the order, then the end event) and never by main. */
+		queuedByWebhookProcessor: number;
 		/** Executions with exactly two worker jobs: the dispatching part and the resumed part. */
 		twoWorkerJobs: number;
 		/** Resumed parts per worker. */
@@ -125,6 +129,8 @@ export interface WaitScenarioResult {
 		waitedMs: number | null;
 		/** Worker jobs of its execution (two: dispatch, then the wait tracker's resume). */
 		workerJobs: number;
+		/** The processes that queued its parts (the webhook processor its start, main its timeout). */
+		queuedBy: string[];
 		/** Its events answered 200 without resuming. */
 		eventsNotResuming: number;
 		events: number;
@@ -218,8 +224,16 @@ export async function runDispatchAndWaitScenario(
 			`  ${DISPATCH_AND_WAIT_SCENARIO}: ${collector.posts.length} posts after ${Date.now() - began} ms`,
 		);
 
-		const workerJobs = await readWorkerJobs(
+		const workerJobs = await readLogMentions(
 			[...cluster.workers].map(([name, worker]) => [name, worker.logFile]),
+			WORKER_STARTED,
+		);
+		const queuedBy = await readLogMentions(
+			[
+				['webhook processor', cluster.webhook.logFile],
+				['main', cluster.main.logFile],
+			],
+			ENQUEUED,
 		);
 		const measured = measureWaitScenario({
 			spec,
@@ -246,6 +260,7 @@ export async function runDispatchAndWaitScenario(
 			executions: await executionRows(postgres, workflowIds),
 			waitingPeak,
 			workerJobs,
+			queuedBy,
 		});
 		const checks = waitScenarioChecks(measured);
 		return { ...measured, checks, passed: checks.every((check) => check.passed) };
@@ -388,17 +403,18 @@ async function executionRows(
 	return new Map(rows.map(([id, status, created]) => [id, { status, createdMs: Number(created) }]));
 }
 
-/** Execution id → the workers that started a job for it, in log order. */
-async function readWorkerJobs(
+/** Execution id → the processes whose log mentions it with `pattern` (once per line), in log order. */
+async function readLogMentions(
 	logs: ReadonlyArray<[string, string]>,
+	pattern: RegExp,
 ): Promise<Map<string, string[]>> {
-	const jobs = new Map<string, string[]>();
-	for (const [worker, file] of logs) {
+	const mentions = new Map<string, string[]>();
+	for (const [name, file] of logs) {
 		const text = await readFile(file, 'utf8').catch(() => '');
-		for (const [, execution] of text.matchAll(WORKER_STARTED))
-			jobs.set(execution, [...(jobs.get(execution) ?? []), worker]);
+		for (const [, execution] of text.matchAll(pattern))
+			mentions.set(execution, [...(mentions.get(execution) ?? []), name]);
 	}
-	return jobs;
+	return mentions;
 }
 
 // ---------------------------------------------------------------- figures and checks
@@ -424,7 +440,10 @@ export interface WaitObserved {
 	posts: Posted[];
 	executions: Map<string, { status: string; createdMs: number }>;
 	waitingPeak: number;
+	/** Execution id → the workers that started a job for it. */
 	workerJobs: Map<string, string[]>;
+	/** Execution id → the processes that queued a job for it. */
+	queuedBy: Map<string, string[]>;
 }
 
 /** The execution id in a resume URL (`…/webhook-waiting/<id>/<node id>?signature=…`). */
@@ -451,7 +470,7 @@ function tally(values: Iterable<string>): Record<string, number> {
 }
 
 export function measureWaitScenario(observed: WaitObserved): WaitMeasured {
-	const { dispatches, deliveries, posts, workerJobs } = observed;
+	const { dispatches, deliveries, posts, workerJobs, queuedBy } = observed;
 	const webhookOrigin = new URL(observed.webhookProcessor).origin;
 	const executions = new Set<string>();
 	let resumeUrlsOnWebhookProcessor = 0;
@@ -482,6 +501,7 @@ export function measureWaitScenario(observed: WaitObserved): WaitMeasured {
 	let missing = 0;
 	let twice = 0;
 	let twoWorkerJobs = 0;
+	let queuedByWebhookProcessor = 0;
 	let resumedOnOtherWorker = 0;
 	const resumedOn: string[] = [];
 	for (const dispatch of ending) {
@@ -489,6 +509,9 @@ export function measureWaitScenario(observed: WaitObserved): WaitMeasured {
 		const continued = posts.filter((post) => post.execution === execution);
 		if (continued.length === 0) missing++;
 		if (continued.length > 1) twice++;
+		const queued = queuedBy.get(execution) ?? [];
+		if (queued.length === 2 && queued.every((process) => process === 'webhook processor'))
+			queuedByWebhookProcessor++;
 		const jobs = workerJobs.get(execution) ?? [];
 		if (jobs.length === 2) {
 			twoWorkerJobs++;
@@ -571,7 +594,12 @@ export function measureWaitScenario(observed: WaitObserved): WaitMeasured {
 			missing,
 			twice,
 		},
-		processes: { twoWorkerJobs, resumedOn: tally(resumedOn), resumedOnOtherWorker },
+		processes: {
+			queuedByWebhookProcessor,
+			twoWorkerJobs,
+			resumedOn: tally(resumedOn),
+			resumedOnOtherWorker,
+		},
 		latency: {
 			p50Ms: round(percentile(latencies, 0.5)),
 			p99Ms: round(percentile(latencies, 0.99)),
@@ -585,6 +613,7 @@ export function measureWaitScenario(observed: WaitObserved): WaitMeasured {
 					? timeoutPosts[0].arrivedMs - timeoutRow.createdMs
 					: null,
 			workerJobs: (workerJobs.get(timeoutExecution) ?? []).length,
+			queuedBy: [...(queuedBy.get(timeoutExecution) ?? [])].sort(),
 			eventsNotResuming: timeoutDeliveries.filter(
 				(delivery) => delivery.status === 200 && !resumed(delivery.responseBody),
 			).length,
@@ -626,9 +655,9 @@ export function waitScenarioChecks(result: WaitMeasured): WaitScenarioResult['ch
 			`${result.continued.exactlyOnceWithOwnEvent} continued once with their own conversation, transcript and extraction; ${result.continued.wrongEvent} with another's, ${result.continued.missing} not, ${result.continued.twice} twice (${result.continued.posts} posts); executions ${JSON.stringify(result.executions.byStatus)}`,
 		),
 		check(
-			'each execution ran as two worker jobs: the dispatch, then the resumed part',
-			result.processes.twoWorkerJobs === n,
-			`${result.processes.twoWorkerJobs} of ${n} executions; resumed parts per worker ${JSON.stringify(result.processes.resumedOn)}, ${result.processes.resumedOnOtherWorker} on another worker than their dispatch`,
+			'each execution queued twice by the webhook processor (order, end event) and run as two worker jobs',
+			result.processes.queuedByWebhookProcessor === n && result.processes.twoWorkerJobs === n,
+			`${result.processes.queuedByWebhookProcessor} of ${n} executions queued by the webhook processor only, twice; ${result.processes.twoWorkerJobs} run as two worker jobs; resumed parts per worker ${JSON.stringify(result.processes.resumedOn)}, ${result.processes.resumedOnOtherWorker} on another worker than their dispatch`,
 		),
 		check(
 			`the conversation that never ends continues with timed_out after its ${TIMEOUT_LIMIT_MINUTES}-minute limit (main's wait tracker, a worker)`,
@@ -638,9 +667,10 @@ export function waitScenarioChecks(result: WaitMeasured): WaitScenarioResult['ch
 				timeout.waitedMs >= limitMs &&
 				timeout.waitedMs <= limitMs + WAIT_TRACKER_SLACK_MS &&
 				timeout.workerJobs === 2 &&
+				JSON.stringify(timeout.queuedBy) === JSON.stringify(['main', 'webhook processor']) &&
 				timeout.events === EVENTS_PER_CONVERSATION &&
 				timeout.eventsNotResuming === timeout.events,
-			`execution ${timeout.status}, outcome ${timeout.outcome ?? 'none'} after ${timeout.waitedMs === null ? '—' : `${round(timeout.waitedMs / 1000, 1)} s`}; ${timeout.workerJobs} worker jobs; ${timeout.eventsNotResuming} of its ${timeout.events} events answered 200 without resuming`,
+			`execution ${timeout.status}, outcome ${timeout.outcome ?? 'none'} after ${timeout.waitedMs === null ? '—' : `${round(timeout.waitedMs / 1000, 1)} s`}; queued by ${timeout.queuedBy.join(' and ') || 'no process'}, ${timeout.workerJobs} worker jobs; ${timeout.eventsNotResuming} of its ${timeout.events} events answered 200 without resuming`,
 		),
 	];
 }
@@ -661,7 +691,7 @@ export function printWaitScenario(result: WaitScenarioResult): void {
 export function renderWaitScenario(result: WaitScenarioResult): string {
 	return `Dispatch and Wait in this cluster (scenario *${result.name}*, ${result.passed ? 'passed' : '**failed**'}): ${result.conversations} executions
 of Webhook → Dispatch and Wait → HTTP Request, each dispatched by a worker, parked as waiting (at most
-${result.executions.waitingPeak} at once), resumed by onEnded through the webhook processor and continued by a worker
+${result.executions.waitingPeak} at once), resumed by onEnded through the webhook processor (it queued ${result.processes.queuedByWebhookProcessor} resumes) and continued by a worker
 (${JSON.stringify(result.processes.resumedOn)}; ${result.processes.resumedOnOtherWorker} on another worker than their dispatch):
 ${result.continued.exactlyOnceWithOwnEvent} continued exactly once with their own extraction, ${result.continued.missing} lost, ${result.continued.twice} twice;
 resume latency p50 ${result.latency.p50Ms} ms, p99 ${result.latency.p99Ms} ms. One more conversation that never ended continued with
