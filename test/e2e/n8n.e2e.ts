@@ -291,8 +291,15 @@ describe('the package in a real n8n', () => {
 				...data.velentsSupportApi,
 				baseUrl: `${(sandbox as Sandbox).url}/?tenant=2`,
 			});
-			// n8n shows only the lookup's code; the credential's own notice says why, under the field.
-			expect(result).toEqual({ status: 'Error', message: 'ENOTFOUND' });
+			// n8n shows only the lookup's failure (2.x its code, 1.x a sentence); the credential's own notice
+			// says why, under the field.
+			expect(result).toEqual({
+				status: 'Error',
+				message:
+					selectedN8n().major === 2
+						? 'ENOTFOUND'
+						: 'The connection cannot be established, this usually occurs due to an incorrect host (domain) value',
+			});
 		}),
 	);
 
@@ -944,6 +951,33 @@ describe('re-runnable campaigns in a real n8n', () => {
 			expect((await runOnce(changed.id)).status).toBe('success');
 			expect((await runOnce(changed.id)).status).toBe('success');
 			expect(activeSandbox.dispatches().length - before).toBe(20);
+		}),
+		300_000,
+	);
+
+	test(
+		'Dispatch and Wait for a customer already reached: the execution goes on at once, outcome skipped, nothing sent',
+		guarded(async () => {
+			const activeSandbox = sandbox as Sandbox;
+			const workflow = await campaign('Rerun: Dispatch and Wait', 1, [
+				['Call and wait', { operation: 'dispatchAndWait', limitType: 'noLimit' }],
+			]);
+			const first = await api.runManually(workflow.id, MANUAL_TRIGGER_NAME);
+			const deadline = Date.now() + 60_000;
+			let status = '';
+			while (status !== 'waiting' && status !== 'success' && Date.now() < deadline) {
+				status = (await api.getExecution(first).catch(() => undefined))?.status ?? '';
+				await new Promise((resolve) => setTimeout(resolve, 250));
+			}
+			// Waiting for its conversation (or already resumed by it): either way, recorded.
+			expect(['waiting', 'success']).toContain(status);
+			expect(activeSandbox.dispatches()).toHaveLength(1);
+
+			const second = await runOnce(workflow.id);
+			expect(second.status).toBe('success');
+			expect(second.data).toContain('already dispatched by an earlier run');
+			expect(second.data).toContain('"skipped"');
+			expect(activeSandbox.dispatches()).toHaveLength(1);
 		}),
 		300_000,
 	);
