@@ -182,7 +182,8 @@ export async function runDispatchAndWaitScenario(
 			limitMinutes: ENDING_LIMIT_MINUTES,
 		});
 		const neverEnding = await activateOrderFlow(env, {
-			name: `Scale ${DISPATCH_AND_WAIT_SCENARIO}: wait for a call that never comes`,
+			// A WhatsApp conversation waited for as a call: its onEnded is not a Resume On event.
+			name: `Scale ${DISPATCH_AND_WAIT_SCENARIO}: wait for an end that never comes`,
 			agent,
 			collectorUrl: collector.url,
 			resumeOn: ['call_done'],
