@@ -61,11 +61,11 @@ export const N8N_TARGETS = {
 		node: '20.20.2',
 		major: 1,
 		overrides: { xlsx: 'npm:@e965/xlsx@0.20.2' },
-		// Loading, the credential test, re-runnable campaigns (n8n's deduplication helpers) and
-		// Dispatch and Wait (test/e2e/dispatchAndWait.e2e.ts). Its REST API has no
+		// Loading, the credential test, re-runnable campaigns (n8n's deduplication helpers), the AI
+		// Agent's tools and Dispatch and Wait (test/e2e/dispatchAndWait.e2e.ts). Its REST API has no
 		// `POST /rest/workflows/:id/activate`, which the other example workflows' tests drive
 		// (measured: examples 3 and 4 themselves run).
-		e2eTests: `installed from its npm tarball|lists the four nodes|pass n8n.s credential test|re-runnable campaigns|^Dispatch and Wait in a real n8n (?!${NOT_ON_1X})`,
+		e2eTests: `installed from its npm tarball|lists the four nodes|pass n8n.s credential test|re-runnable campaigns|tools of n8n.s AI Agent|^Dispatch and Wait in a real n8n (?!${NOT_ON_1X})`,
 	},
 } as const satisfies Record<string, N8nTarget>;
 
