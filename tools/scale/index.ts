@@ -5,11 +5,11 @@
  * installed into its cache when missing; the package packed and installed into every n8n process;
  * the sandbox), then runs
  * the scenarios one after another in one queue-mode cluster (main, one webhook processor, two
- * workers), prints each one's checks and figures, writes them (a whole run only) to
+ * workers; Dispatch and Wait's first, see dispatchAndWaitScenario.ts), prints each one's checks and figures, writes them (a whole run only) to
  * tools/figures/scale-results.json and the scale-out section of BENCHMARKS.md, and exits non-zero when a
  * check failed.
  *
- *   --conversations N   per scenario (default 1000)
+ *   --conversations N   per scenario (default 1000; dispatch-and-wait: 30% of it)
  *   --only a,b          run some scenarios (names below)
  *   --skip-build        the package is built already
  *   --keep              keep the scratch folder (n8n's logs) afterwards
@@ -50,6 +50,12 @@ import type { Redis } from './redis';
 import { printScenario, writeScaleReport } from './report';
 import type { ScaleResults } from './report';
 import { TIME_SCALE, runScenario } from './scenario';
+import {
+	DISPATCH_AND_WAIT_SCENARIO,
+	printWaitScenario,
+	runDispatchAndWaitScenario,
+} from './dispatchAndWaitScenario';
+import type { WaitScenarioResult } from './dispatchAndWaitScenario';
 import type { ScenarioResult, ScenarioSpec } from './scenario';
 
 /** A Support limit no run reaches, and a slow answer: each follow-up then holds a worker's slot ~2 s. */
@@ -196,11 +202,13 @@ async function main(): Promise<number> {
 	);
 	const ackFault = ackFaultScenario(args.conversations);
 	const plannedAckFault = !args.only || args.only.has(ackFault.name) ? ackFault : null;
-	if (planned.length === 0 && !plannedAckFault)
+	const waitPlanned = !args.only || args.only.has(DISPATCH_AND_WAIT_SCENARIO);
+	if (planned.length === 0 && !plannedAckFault && !waitPlanned)
 		throw new Error(
-			`No scenario matches --only (names: ${[...scenarios(args.conversations), ackFault]
-				.map((spec) => spec.name)
-				.join(', ')}).`,
+			`No scenario matches --only (names: ${[
+				DISPATCH_AND_WAIT_SCENARIO,
+				...[...scenarios(args.conversations), ackFault].map((spec) => spec.name),
+			].join(', ')}).`,
 		);
 
 	if (!args.skipBuild && !args.packageRevision) await buildPackage();
@@ -213,6 +221,7 @@ async function main(): Promise<number> {
 	let cluster: QueueCluster | null = null;
 	const results: ScenarioResult[] = [];
 	let ackFaultResult: AckFaultResult | null = null;
+	let waitResult: WaitScenarioResult | undefined;
 	try {
 		const packed = args.packageRevision
 			? await packRevision(args.packageRevision, path.join(root, 'revision'))
@@ -242,6 +251,18 @@ async function main(): Promise<number> {
 
 		const api = await ownerSession(cluster.main);
 		const credentials = await createCredentials(api, sandbox.url);
+		if (waitPlanned) {
+			// A few hundred: what it measures is waiting executions, not the event rate.
+			const conversations = Math.ceil((3 * args.conversations) / 10);
+			log(
+				`\nScenario ${DISPATCH_AND_WAIT_SCENARIO}: ${conversations} conversations + 1 never ending…`,
+			);
+			waitResult = await runDispatchAndWaitScenario(
+				{ cluster, api, sandbox, postgres, credentials, log },
+				{ conversations },
+			);
+			printWaitScenario(waitResult);
+		}
 		for (const spec of planned) {
 			if (spec.workers < cluster.workers.size) {
 				await cluster.workers.get('worker-2')?.stop();
@@ -284,6 +305,7 @@ async function main(): Promise<number> {
 		workerConcurrency: WORKER_CONCURRENCY,
 		environment: { ...CLUSTER_ENGINE, ...QUEUE_LOCKS },
 		scenarios: results,
+		dispatchAndWait: waitResult,
 	};
 	// The recorded figures are one whole run's, so that the ratios in them are side by side.
 	const wholeRun =
@@ -292,12 +314,14 @@ async function main(): Promise<number> {
 	// Its figures stand alone (no ratio to another scenario): recorded whenever it ran in full size.
 	if (ackFaultResult && args.conversations === DEFAULT_CONVERSATIONS)
 		await writeAckFaultReport(ackFaultResult, report);
-	const failed = [...results, ...(ackFaultResult ? [ackFaultResult] : [])].filter(
-		(result) => !result.passed,
-	);
-	const ran = results.length + (ackFaultResult ? 1 : 0);
+	const verdicts = [
+		...results,
+		...(waitResult ? [waitResult] : []),
+		...(ackFaultResult ? [ackFaultResult] : []),
+	];
+	const failed = verdicts.filter((result) => !result.passed);
 	log(
-		`\n${ran - failed.length} passed, ${failed.length} failed (scenarios; ${seconds(report.durationMs)} in all). ` +
+		`\n${verdicts.length - failed.length} passed, ${failed.length} failed (scenarios; ${seconds(report.durationMs)} in all). ` +
 			(wholeRun
 				? 'tools/figures/scale-results.json and BENCHMARKS.md written.'
 				: 'A partial run: tools/figures/scale-results.json and BENCHMARKS.md left as they were.'),
