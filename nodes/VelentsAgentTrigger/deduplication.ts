@@ -94,3 +94,22 @@ export class DeliveryMemory {
 
 /** This process's memory of accepted deliveries. */
 export const deliveries = new DeliveryMemory();
+
+/** The part of n8n's (express) response watched here: how n8n's own answer ended. */
+interface SettledResponse {
+	statusCode: number;
+	writableFinished: boolean;
+	once(event: 'close', listener: () => void): unknown;
+}
+
+/**
+ * Forgets the delivery when n8n's answer is not a success that reached the caller (n8n could not
+ * save, queue or resume the execution, or the connection broke): a redelivery must then run, not be
+ * dropped as a duplicate.
+ */
+export function forgetUnlessTaken(response: SettledResponse, key: string): void {
+	response.once('close', () => {
+		const taken = response.writableFinished && response.statusCode < 300;
+		if (!taken) deliveries.forget(key);
+	});
+}

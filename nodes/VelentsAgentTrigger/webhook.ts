@@ -23,7 +23,7 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 
 import { answerWebhook, answeredByN8n } from '../shared/webhookAnswer';
 import { rememberedIdentity } from './activation';
-import { deliveries, deliveryKey } from './deduplication';
+import { deliveries, deliveryKey, forgetUnlessTaken } from './deduplication';
 import { PARAMETERS } from './description';
 import {
 	IGNORED,
@@ -68,28 +68,8 @@ export async function receiveEvent(this: IWebhookFunctions): Promise<IWebhookRes
 		receivedAt: new Date(),
 		includeRaw: options[PARAMETERS.includeRawPayload] === true,
 	});
-	if (key !== undefined) forgetUnlessTaken(this, key);
+	if (key !== undefined) forgetUnlessTaken(this.getResponseObject(), key);
 	return answeredByN8n([[{ json: item }]], { received: true });
-}
-
-/** The part of n8n's (express) response the trigger watches: how n8n's own answer ended. */
-interface SettledResponse {
-	statusCode: number;
-	writableFinished: boolean;
-	once(event: 'close', listener: () => void): unknown;
-}
-
-/**
- * Forgets the delivery when n8n's answer is not a success that reached the caller (n8n could not
- * save or queue the execution, or the connection broke): a redelivery must then run, not be
- * dropped as a duplicate.
- */
-function forgetUnlessTaken(context: IWebhookFunctions, key: string): void {
-	const response: SettledResponse = context.getResponseObject();
-	response.once('close', () => {
-		const taken = response.writableFinished && response.statusCode < 300;
-		if (!taken) deliveries.forget(key);
-	});
 }
 
 function ignore(

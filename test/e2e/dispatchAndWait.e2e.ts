@@ -340,7 +340,9 @@ describe('Dispatch and Wait in a real n8n', () => {
 			expect(sandbox.tickets().filter((ticket) => ticket.subject === 'twice: ended')).toHaveLength(
 				1,
 			);
-			expect(answers.filter((answer) => answer.status === 200)).toHaveLength(1);
+			// The first resumes; the other is answered 200 as a duplicate by the node (n8n 1.x lets both
+			// reach it) or refused by n8n (2.x claims the waiting execution for the first).
+			expect(answers.map((answer) => answer.status)).toContain(200);
 		}),
 	);
 

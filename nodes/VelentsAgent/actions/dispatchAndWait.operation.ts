@@ -27,6 +27,11 @@ import type { CALL_EVENTS, ConversationEventType } from '../../shared/contract';
 import { answerWebhook, answeredByN8n } from '../../shared/webhookAnswer';
 import { isRecord } from '../../shared/validation';
 import { errorItem, withItemIndex } from '../../shared/execution';
+import {
+	deliveries,
+	deliveryKey,
+	forgetUnlessTaken,
+} from '../../VelentsAgentTrigger/deduplication';
 import { readVerifiedEvent } from '../../VelentsAgentTrigger/incoming';
 import { normaliseEvent, normaliseSubject } from '../../VelentsAgentTrigger/normalise';
 import { conversationProperties, webhookProperty } from './common';
@@ -182,8 +187,33 @@ export async function receiveResumeEvent(this: IWebhookFunctions): Promise<IWebh
 	if (outcome === undefined || !resumeOn.includes(outcome)) {
 		return answerWebhook(this, 200, { received: true, resumed: false });
 	}
-	const item = { outcome, ...normaliseEvent(event.payload, { receivedAt: new Date() }) };
+	const item: IDataObject = {
+		outcome,
+		...normaliseEvent(event.payload, { receivedAt: new Date() }),
+	};
+	// n8n 1.x resumes a waiting execution once per request, however many arrive at the same moment
+	// (2.x lets one through): in this process, only the first end event at this resume URL resumes it.
+	const key = resumeKey(this);
+	if (key !== undefined) {
+		if (deliveries.isDuplicate(key)) {
+			return answerWebhook(this, 200, { received: true, resumed: false, ignored: 'duplicate' });
+		}
+		forgetUnlessTaken(this.getResponseObject(), key);
+	}
 	return answeredByN8n([[{ json: item }]], { received: true, resumed: true });
+}
+
+/** The part of n8n's request that names the wait: its resume path (execution id and node id). */
+interface RequestUrl {
+	originalUrl?: string;
+	url?: string;
+}
+
+/** The wait's key in this process, from its resume path; none when n8n's request has no URL. */
+function resumeKey(context: IWebhookFunctions): string | undefined {
+	const request: RequestUrl = context.getRequestObject();
+	const path = (request.originalUrl ?? request.url ?? '').split('?')[0];
+	return path ? deliveryKey('resume', Buffer.from(path)) : undefined;
 }
 
 export function outcomeOf(eventType: string): WaitOutcome | undefined {
