@@ -3,7 +3,8 @@
  * in the playground's n8n: example 2 in the editor and its execution after example 1 ran; the node
  * picker in the action context and the Velents Agent entry's actions; example 1's Dispatch panel
  * with the agent's variables; and what a builder sees with a rejected Agent token (the variables
- * mapper's notice, and the error of a run).
+ * mapper's notice, and the error of a run); example 7a's Dispatch and Wait panel; example 5's Support
+ * Trigger panel; and a credential whose Base URL carries a query (the credential's notice).
  *
  * For documentation only, never run by CI. It needs Debian's `chromium` (installed with apt-get
  * when missing and run as root) and playwright-core, installed into a throwaway folder in the n8n
@@ -39,6 +40,12 @@ const DISPATCH_SHOT = path.join(DOCS, 'dispatch-panel.png');
 const REJECTED_PANEL_SHOT = path.join(DOCS, 'rejected-token-panel.png');
 /** The same Dispatch executed: the error of the run. */
 const REJECTED_RUN_SHOT = path.join(DOCS, 'rejected-token-run.png');
+/** Example 7a's Dispatch and Wait panel: Resume On and Limit Wait Time. */
+const WAIT_PANEL_SHOT = path.join(DOCS, 'dispatch-and-wait-panel.png');
+/** Example 5's Velents Support Trigger panel. */
+const SUPPORT_TRIGGER_SHOT = path.join(DOCS, 'support-trigger-panel.png');
+/** A Velents Agent credential whose Base URL carries a query: the notice under the field. */
+const BASE_URL_NOTICE_SHOT = path.join(DOCS, 'credential-base-url-notice.png');
 const VIEWPORT = { width: 1440, height: 900 };
 
 /** The parts of playwright-core this script uses (it is loaded at run time, not a dependency). */
@@ -191,6 +198,34 @@ async function main(): Promise<void> {
 		await page.locator('[data-test-id="node-execute-button"]').first().click();
 		await capture(page, REJECTED_RUN_SHOT, 8000);
 
+		await openNode(
+			page,
+			`${n8n.url}/workflow/${playground.examples.waitForOrder.workflow.id}`,
+			'Call and wait for the outcome',
+		);
+		await expectPanelText(page, ['Resume On', 'Limit Wait Time']);
+		await capture(page, WAIT_PANEL_SHOT, 1000);
+
+		await openNode(
+			page,
+			`${n8n.url}/workflow/${playground.examples.agentReply.workflow.id}`,
+			'New agent reply',
+		);
+		await capture(page, SUPPORT_TRIGGER_SHOT, 1000);
+
+		const badBaseUrl = await stack.api.createCredential({
+			name: 'Velents Agent (Base URL with a query)',
+			type: 'velentsAgentApi',
+			data: {
+				...sandboxCredentialData({ sandboxUrl: stack.sandbox.url }).velentsAgentApi,
+				baseUrl: `${stack.sandbox.url}?tenant=1`,
+			},
+		});
+		await page.goto(`${n8n.url}/home/credentials/${badBaseUrl.id}`, { waitUntil: 'load' });
+		await page.waitForTimeout(4000);
+		await capture(page, BASE_URL_NOTICE_SHOT, 3000);
+		await expectPanelText(page, ['The Base URL must be the API’s address only']);
+
 		// Example 1 dispatches; the sandbox plays the conversation; example 2 runs once.
 		await stack.api.runManually(playground.examples.dispatch.workflow.id, MANUAL_TRIGGER_NAME);
 		const [execution] = await stack.api.waitForExecutions(followUpId, 1, 60_000);
@@ -255,6 +290,13 @@ async function openNode(page: Page, url: string, nodeName: string): Promise<void
 	await openCanvas(page, url);
 	await page.locator('[data-test-id="canvas-node"]', { hasText: nodeName }).first().dblclick();
 	await page.waitForTimeout(4000);
+}
+
+/** Fails the run when the page does not show what a builder must read there. */
+async function expectPanelText(page: Page, texts: string[]): Promise<void> {
+	const shown = await page.locator('body').innerText();
+	const missing = texts.filter((text) => !shown.includes(text));
+	if (missing.length) throw new Error(`The editor does not show: ${missing.join('; ')}`);
 }
 
 async function capture(page: Page, file: string, settleMs: number): Promise<void> {

@@ -34,7 +34,7 @@ function offeredOperations(nodeType: INodeTypeDescription): string[] {
 const visible = (parameters: INodeParameters) => visibleParameters(description, parameters);
 
 describe('Dispatch and Wait: what the editor shows', () => {
-	test('Dispatch’s fields, Resume On, Limit Wait Time, and webhook settings without a link', () => {
+	test('Dispatch’s fields, Resume On, Limit Wait Time, webhook settings without a link, Skip Contacts Already Dispatched', () => {
 		expect(visible({ operation: 'dispatchAndWait' })).toEqual([
 			'resource',
 			'operation',
@@ -48,6 +48,7 @@ describe('Dispatch and Wait: what the editor shows', () => {
 			'limitAmount',
 			'limitUnit',
 			'webhook',
+			'skipDispatched',
 			'requestSettings',
 		]);
 		expect(visible({ operation: 'dispatchAndWait', limitType: 'atSpecifiedTime' })).toContain(

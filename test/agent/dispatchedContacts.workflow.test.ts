@@ -1,26 +1,41 @@
 /**
  * "Skip Contacts Already Dispatched" inside n8n's real engine (n8n-core's WorkflowExecute and its
  * `helpers.checkProcessedAndRecord`, over the harness's in-memory store), against the sandbox:
- * a campaign run again reaches only the customers it has not reached yet.
+ * a campaign run again reaches only the customers it has not reached yet; Dispatch and Wait goes on
+ * at once, without waiting, for a customer already reached.
  *
  * Needs `npx tsc -p tsconfig.build.json && npx gulp build` first (npm test does it).
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { DEFAULT_AGENT_TOKEN, startSandbox, type Sandbox } from '../../tools/sandbox/server';
-import { harnessDeduplicationStore, type InMemoryDeduplicationStore } from '../../tools/harness';
-import { linearWorkflow, runFlow, type Step } from '../../tools/harness/workflows';
+import {
+	harnessDeduplicationStore,
+	type CredentialsByType,
+	type InMemoryDeduplicationStore,
+} from '../../tools/harness';
+import {
+	startWaitingWebhookServer,
+	type WaitingWebhookServer,
+} from '../../tools/harness/waiting-webhooks';
+import { sandboxCredentialData } from '../../tools/n8n/examples';
+import { PACKAGE_DIR, linearWorkflow, runFlow, type Step } from '../../tools/harness/workflows';
 import { customerRowParameters } from './fixtures';
 
 let sandbox: Sandbox;
 let store: InMemoryDeduplicationStore;
+let waitingServer: WaitingWebhookServer;
 
 beforeAll(async () => {
 	// Campaigns of hundreds of requests: the rate limit is not what these tests are about.
 	sandbox = await startSandbox({ rateLimit: { limit: 100_000 } });
 	store = await harnessDeduplicationStore();
+	waitingServer = await startWaitingWebhookServer();
 });
-afterAll(async () => await sandbox.close());
+afterAll(async () => {
+	await waitingServer.close();
+	await sandbox.close();
+});
 beforeEach(() => {
 	sandbox.reset();
 	store.reset();
@@ -81,7 +96,9 @@ describe('Dispatch', () => {
 				skipped: true,
 				phone: phoneOf(index),
 				dispatchKey: `agent velentsAgentApi-1 | ${phoneOf(index)}`,
-				reason: 'already dispatched by an earlier run',
+				dispatchedBy: 'earlierRun',
+				reason:
+					"already dispatched by an earlier run: its key is in n8n's store, which keeps no time",
 				firstDispatchedAt: null,
 			});
 		});
@@ -94,6 +111,7 @@ describe('Dispatch', () => {
 		expect(sandbox.dispatches()).toHaveLength(5);
 
 		const july = await run(campaign('july'), customers(5));
+		expect(july.error).toBeUndefined();
 		expect(sandbox.dispatches()).toHaveLength(10);
 		expect(july.outputOf('Reach Customers')[0].json.dispatchKey).toBe(
 			`agent velentsAgentApi-1 | ${phoneOf(0)} | july`,
@@ -105,6 +123,7 @@ describe('Dispatch', () => {
 		expect(sandbox.dispatches()).toHaveLength(2);
 		expect(result.outputOf('Reach Customers')[2].json).toMatchObject({
 			skipped: true,
+			dispatchedBy: 'thisRun',
 			reason: 'already dispatched in this run (item 0)',
 			firstDispatchedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
 		});
@@ -226,5 +245,67 @@ describe('Batch', () => {
 	it('check and record once per call: 1,000 rows in 2 calls read and write the store twice', async () => {
 		await run(agentStep('batch', { batchName: 'June', rowsPerCall: 500 }), customers(1000));
 		expect([store.reads, store.writes]).toEqual([2, 2]);
+	});
+});
+
+describe('Dispatch and Wait', () => {
+	const ORDER = { phone: phoneOf(7), order_id: 'O-7' };
+	const start = async (parameters: IDataObject = {}) =>
+		await waitingServer.start({
+			workflow: linearWorkflow({
+				...agentStep('dispatch'),
+				parameters: {
+					...agentStep('dispatch').parameters,
+					operation: 'dispatchAndWait',
+					limitType: 'noLimit',
+					...parameters,
+				},
+			}),
+			nodePackageDir: PACKAGE_DIR,
+			credentials: sandboxCredentialData({ sandboxUrl: sandbox.url }) as CredentialsByType,
+			triggerItems: [{ json: ORDER }],
+		});
+
+	it('a customer already reached is not dispatched to nor waited for: the execution goes on at once with outcome skipped', async () => {
+		// No events: the first execution stays waiting while the second runs.
+		sandbox.configure({ eventDelayMs: 60_000 });
+		const first = await start();
+		expect(first.status).toBe('waiting');
+
+		const second = await start();
+		expect(second.status).toBe('success');
+		expect(sandbox.dispatches()).toHaveLength(1);
+		expect(second.result.outputOf('Reach Customers')).toEqual([
+			{
+				json: {
+					outcome: 'skipped',
+					skipped: true,
+					phone: ORDER.phone,
+					dispatchKey: `agent velentsAgentApi-1 | ${ORDER.phone}`,
+					dispatchedBy: 'earlierRun',
+					reason:
+						"already dispatched by an earlier run: its key is in n8n's store, which keeps no time",
+					firstDispatchedAt: null,
+				},
+				pairedItem: { item: 0 },
+			},
+		]);
+		expect(second.result.run.waitTill).toBeUndefined();
+		await first.expire();
+	});
+
+	it('a dispatch Velents refused is not recorded: the next execution dispatches and waits', async () => {
+		sandbox.configure({ eventDelayMs: 60_000 });
+		sandbox.injectFault({ method: 'POST', path: '/Integration/Agent/Dispatch', status: 422 });
+		const refused = await start();
+		expect(refused.status).toBe('error');
+		expect(refused.result.error?.description).toMatch(
+			/Its Dispatch Key "agent velentsAgentApi-1 \| \+966500000007" was not recorded/,
+		);
+
+		const again = await start();
+		expect(again.status).toBe('waiting');
+		expect(sandbox.dispatches()).toHaveLength(1);
+		await again.expire();
 	});
 });

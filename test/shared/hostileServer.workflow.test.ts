@@ -385,3 +385,70 @@ describe('7. ids and the Base URL cannot send requests elsewhere', () => {
 		expect(sandbox.requests()).toHaveLength(0);
 	});
 });
+
+describe('8. an answer of any size is never held whole', () => {
+	/** Four times the limit: n8n's own helper would buffer all of it. */
+	const HUGE = 64 * 1024 * 1024;
+	const patient = { requestSettings: { timeoutSeconds: 60 } };
+
+	it('a 64 MB Get Token Info answer fails that item within seconds; with Continue On Fail the next goes on', async () => {
+		sandbox.injectFault({
+			method: 'GET',
+			path: '/Company/TenantAuth/me',
+			status: 200,
+			body: { data: { tenant_id: 1 } },
+			paddingBytes: HUGE,
+		});
+		const started = Date.now();
+		const result = await runFlow(
+			linearWorkflow(supportStep({ ...tokenInfo, ...patient }, 'continueRegularOutput')),
+			support(),
+			items({ n: 1 }, { n: 2 }),
+		);
+		expect(Date.now() - started).toBeLessThan(20_000);
+		const [failed, next] = result.outputOf('Support');
+		expect(failed.json.error).toBe(
+			'The answer to the request to read the token information was larger than 16 MB and was not read',
+		);
+		expect(next.json).toMatchObject({ tenant_id: expect.any(Number) });
+	});
+
+	it('a Dispatch answered with 64 MB says it may have been processed and is sent once', async () => {
+		sandbox.injectFault({
+			method: 'POST',
+			path: '/Integration/Agent/Dispatch',
+			status: 201,
+			afterProcessing: true,
+			body: { data: { id: 1 } },
+			paddingBytes: HUGE,
+		});
+		const result = await runFlow(
+			linearWorkflow({
+				...dispatchStep,
+				parameters: { ...dispatchStep.parameters, ...patient },
+			}),
+			agent(),
+		);
+		expect(result.error?.message).toBe(
+			'The answer to the request to dispatch a conversation was larger than 16 MB and was not read',
+		);
+		expect(result.error?.description).toContain('Velents may have acted on the request');
+		expect(posts('/Integration/Agent/Dispatch')).toHaveLength(1);
+	});
+
+	it('an answer just under the limit is read as usual', async () => {
+		sandbox.injectFault({
+			method: 'GET',
+			path: '/Company/TenantAuth/me',
+			status: 200,
+			body: { data: { tenant_id: 7 } },
+			paddingBytes: 15 * 1024 * 1024,
+		});
+		const result = await runFlow(
+			linearWorkflow(supportStep({ ...tokenInfo, ...patient })),
+			support(),
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.outputOf('Support')[0].json).toMatchObject({ tenant_id: 7 });
+	});
+});

@@ -52,9 +52,11 @@ export const N8N_TARGETS = {
 		node: '20.20.2',
 		major: 1,
 		overrides: { xlsx: 'npm:@e965/xlsx@0.20.2' },
-		// Loading and the credential test. Its REST API has no `POST /rest/workflows/:id/activate`,
-		// which the example workflows' tests drive (measured: examples 3 and 4 themselves run).
-		e2eTests: 'installed from its npm tarball|lists the three nodes|pass n8n.s credential test',
+		// Loading, the credential test, re-runnable campaigns (n8n's deduplication helpers) and the AI
+		// Agent's tools. Its REST API has no `POST /rest/workflows/:id/activate`, which the example
+		// workflows' tests drive (measured: examples 3 and 4 themselves run).
+		e2eTests:
+			'installed from its npm tarball|lists the four nodes|pass n8n.s credential test|re-runnable campaigns|tools of n8n.s AI Agent',
 	},
 } as const satisfies Record<string, N8nTarget>;
 

@@ -29,6 +29,11 @@ export const faultSpecSchema = z
 		 */
 		echoRequest: z.boolean().default(false),
 		headers: z.record(z.string()).optional(),
+		/**
+		 * Streams the answer with a `padding` string of this many bytes in front of the body's fields,
+		 * without a Content-Length: how a test proves that a client never holds an answer of any size.
+		 */
+		paddingBytes: z.number().int().min(1).optional(),
 	})
 	.strict();
 

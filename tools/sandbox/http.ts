@@ -72,6 +72,33 @@ export function writeJson(
 	res.end(payload);
 }
 
+/**
+ * A JSON answer padded with a `padding` string of `paddingBytes` bytes, streamed in chunks without a
+ * Content-Length, as an endless or enormous answer arrives. Stops when the client hangs up.
+ */
+export function writePaddedJson(
+	res: ServerResponse,
+	status: number,
+	body: Record<string, unknown>,
+	headers: Record<string, string>,
+	paddingBytes: number,
+): void {
+	res.writeHead(status, { ...headers, 'Content-Type': 'application/json' });
+	const rest = JSON.stringify(body).slice(1);
+	const chunk = Buffer.alloc(64 * 1024, 'x');
+	let left = paddingBytes;
+	const pump = (): void => {
+		while (left > 0 && !res.destroyed) {
+			const part = left >= chunk.length ? chunk : chunk.subarray(0, left);
+			left -= part.length;
+			if (!res.write(part)) return void res.once('drain', pump);
+		}
+		if (!res.destroyed) res.end(rest === '}' ? '"}' : `",${rest}`);
+	};
+	res.write('{"padding":"');
+	pump();
+}
+
 /** Query parameters as a flat object (the last value of a repeated key wins, as in PHP). */
 export function queryObject(url: URL): Record<string, string> {
 	return Object.fromEntries(url.searchParams.entries());

@@ -14,7 +14,14 @@ import type { HistoryItem, Ticket } from '../../nodes/shared/contract/types';
 import { bearerToken, createApi } from './api';
 import { FaultInjector } from './faults';
 import type { Fault, FaultSpec } from './faults';
-import { parseJsonBody, queryObject, readBody, requestBaseUrl, writeJson } from './http';
+import {
+	parseJsonBody,
+	queryObject,
+	readBody,
+	requestBaseUrl,
+	writeJson,
+	writePaddedJson,
+} from './http';
 import type { ApiResult, JsonBody } from './http';
 import { createInspection, INSPECTION_PREFIX } from './inspection';
 import { LifecycleEngine } from './lifecycle';
@@ -281,14 +288,11 @@ export async function startSandbox(options: SandboxInit = {}): Promise<Sandbox> 
 		};
 		const faultBody = fault.body ?? { message: http.STATUS_CODES[answer] ?? 'Error' };
 		const echo = { method: req.method, path: req.url, headers: req.headers, body: requestBody };
-		if (!res.destroyed) {
-			writeJson(
-				res,
-				answer,
-				fault.echoRequest ? { ...Object(faultBody), request: echo } : faultBody,
-				headers,
-			);
-		}
+		const answerBody = fault.echoRequest ? { ...Object(faultBody), request: echo } : faultBody;
+		if (res.destroyed) return answer;
+		if (fault.paddingBytes)
+			writePaddedJson(res, answer, Object(answerBody), headers, fault.paddingBytes);
+		else writeJson(res, answer, answerBody, headers);
 		return answer;
 	};
 

@@ -219,7 +219,7 @@ async function claimRows(
 			keys.push(key);
 		} else {
 			output[row.itemIndex] = {
-				json: skippedRecord(guard, key, row.phone, row.itemIndex),
+				json: skippedRecord(guard, key, row.phone),
 				pairedItem: { item: row.itemIndex },
 			};
 		}

@@ -61,7 +61,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	// read and write of the store, not the request.
 	const key = guard.keyOf(itemIndex, phone);
 	const claimed = await guard.claim([{ key, itemIndex }]);
-	if (!claimed.has(itemIndex)) return skippedRecord(guard, key, phone, itemIndex);
+	if (!claimed.has(itemIndex)) return skippedRecord(guard, key, phone);
 	try {
 		return { ...(await dispatch(this, request, options)), dispatchKey: key };
 	} catch (error) {

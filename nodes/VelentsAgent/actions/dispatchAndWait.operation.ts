@@ -9,6 +9,8 @@
  * - the limit passes: n8n resumes without calling the node, passing the waiting node's queued input
  *   through (n8n 1.x and 2.x alike). Before parking, the node replaces that input with the
  *   `timed_out` item, so both cases have the same shape.
+ * With Skip Contacts Already Dispatched, a customer already reached is not dispatched to and not
+ * waited for: the execution goes on at once with Dispatch's skipped item plus outcome `skipped`.
  */
 import type {
 	IDataObject,
@@ -29,12 +31,19 @@ import { readVerifiedEvent } from '../../VelentsAgentTrigger/incoming';
 import { normaliseEvent, normaliseSubject } from '../../VelentsAgentTrigger/normalise';
 import { conversationProperties, webhookProperty } from './common';
 import * as dispatch from './dispatch.operation';
+import { dispatchedContactsProperties, isSkipped } from './dispatchedContacts';
 import { readWaitTill, waitLimitProperties } from './waitLimit';
 
 export const OPERATION = 'dispatchAndWait';
 
 /** What ended the wait: the `outcome` field of the output item. */
-export type WaitOutcome = 'ended' | 'call_done' | 'call_failed' | 'no_answer' | 'timed_out';
+export type WaitOutcome =
+	| 'ended'
+	| 'call_done'
+	| 'call_failed'
+	| 'no_answer'
+	| 'timed_out'
+	| 'skipped';
 
 /** The events that can end the wait, and the outcome each one means. */
 const RESUME_EVENTS: Record<
@@ -104,6 +113,7 @@ export const description: INodeProperties[] = [
 	},
 	...waitLimitProperties(show),
 	webhookSettings,
+	...dispatchedContactsProperties([OPERATION]),
 ];
 
 /**
@@ -142,6 +152,10 @@ export async function execute(
 			withWebhookLink(this, resumeUrlOf(this)),
 			0,
 		)) as IDataObject;
+		if (isSkipped(conversation)) {
+			const skipped: IDataObject = { outcome: 'skipped' satisfies WaitOutcome, ...conversation };
+			return [{ json: skipped, pairedItem: { item: 0 } }];
+		}
 		queueTimeoutItem(this, conversation);
 		await this.putExecutionToWait(waitTill);
 		// Shown while waiting; n8n replaces it with the item it resumes with.

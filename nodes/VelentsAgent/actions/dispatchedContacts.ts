@@ -11,7 +11,12 @@
  * sending, and per request (one conversation, one Batch call) rather than per run, keeps the window
  * in which two executions can both send the same key to n8n's read-modify-write of one database row.
  *
- * Shared by every operation that dispatches (Dispatch, Batch, and later ones): they call
+ * When a key was first dispatched is known only within a run: n8n's store keeps an md5 hash per
+ * key and no time, and its only lookup (`checkProcessedAndRecord`) records whatever it is asked
+ * about, so a time kept beside the key could be read back once and would then be lost to the next
+ * run (see the README, "When first dispatched").
+ *
+ * Shared by every operation that dispatches (Dispatch, Batch, Dispatch and Wait): they call
  * `dispatchGuard`, `keyOf`, `claim`, `release`, and show `dispatchedContactsProperties`.
  */
 import type {
@@ -48,7 +53,8 @@ export function dispatchedContactsProperties(operations: string[]): INodePropert
 			name: 'skipDispatched',
 			type: 'boolean',
 			default: false,
-			description: `Whether to leave out customers this agent was already dispatched to (same Dispatch Key), so that running a campaign again reaches only the ones not reached yet. They come out as items with "skipped": true. Needs n8n ${FIRST_N8N_WITH_DEDUPLICATION} or later: on an older n8n the run stops before anything is sent, saying so.`,
+			description:
+				'Whether to leave out customers this agent was already dispatched to (same Dispatch Key), so that running a campaign again reaches only the ones not reached yet. They come out as items with "skipped": true (Dispatch and Wait: outcome "skipped", at once, without waiting). The time of the first dispatch is known for a repeat within the run; for one by an earlier run, "dispatchedBy" says so and the time is empty: n8n keeps no time.',
 			displayOptions: { show },
 		},
 		{
@@ -102,12 +108,11 @@ export function dispatchedContactsProperties(operations: string[]): INodePropert
 	];
 }
 
-/** When and where a key was first dispatched, for the items it skips. */
-export interface FirstDispatch {
-	/** Known when the key was dispatched earlier in this run; n8n's store keeps no time. */
-	at?: string;
-	itemIndex?: number;
-}
+/** Who dispatched a key first: this run (when, and with which item), or an earlier one. */
+export type FirstDispatch =
+	| { by: 'thisRun'; at: string; itemIndex: number }
+	/** Found in n8n's store, which keeps no time (also a run going on at the same moment). */
+	| { by: 'earlierRun' };
 
 /** The keys of one run: claims go to n8n's store, in-run repeats are caught here. */
 export interface DispatchGuard {
@@ -116,7 +121,7 @@ export interface DispatchGuard {
 	claim(entries: Array<{ key: string; itemIndex: number }>): Promise<Set<number>>;
 	/** Gives back claims whose request failed: their keys are not recorded. */
 	release(keys: string[]): Promise<void>;
-	/** Earlier in this run, if there. */
+	/** Who dispatched a key the claim refused. */
 	firstDispatch(key: string): FirstDispatch;
 }
 
@@ -176,12 +181,11 @@ async function prepareGuard(context: IExecuteFunctions): Promise<DispatchGuard |
 			const claimed = new Set<number>();
 			if (!owners.size) return claimed;
 			const checked = await helpers.checkProcessedAndRecord([...owners.keys()], scope, options);
-			// Recorded before this run: no time is known for them (n8n keeps only a hash).
-			for (const key of checked.processed) inRun.set(String(key), {});
+			for (const key of checked.processed) inRun.set(String(key), { by: 'earlierRun' });
 			const at = new Date().toISOString();
 			for (const key of checked.new.map(String)) {
 				const itemIndex = owners.get(key) as number;
-				inRun.set(key, { at, itemIndex });
+				inRun.set(key, { by: 'thisRun', at, itemIndex });
 				claimed.add(itemIndex);
 			}
 			return claimed;
@@ -191,7 +195,7 @@ async function prepareGuard(context: IExecuteFunctions): Promise<DispatchGuard |
 			for (const key of keys) inRun.delete(key);
 			await helpers.removeProcessed(keys, scope, options);
 		},
-		firstDispatch: (key) => inRun.get(key) ?? {},
+		firstDispatch: (key) => inRun.get(key) ?? { by: 'earlierRun' },
 	};
 }
 
@@ -220,24 +224,33 @@ function keyExtraReader(context: IExecuteFunctions): (itemIndex: number) => stri
 	};
 }
 
-/** The output item of a contact left out: what it is, and when it was first dispatched if known. */
-export function skippedRecord(
-	guard: DispatchGuard,
-	key: string,
-	phone: string,
-	itemIndex: number,
-): IDataObject {
+// The records `skippedRecord` made: how Dispatch and Wait tells a skipped contact from a conversation.
+const skippedRecords = new WeakSet<IDataObject>();
+
+/**
+ * The output item of a contact left out: its key, who dispatched it first and, within a run, when
+ * (`firstDispatchedAt`; null for an earlier run, whose time n8n does not keep).
+ */
+export function skippedRecord(guard: DispatchGuard, key: string, phone: string): IDataObject {
 	const first = guard.firstDispatch(key);
-	const sameRun = first.itemIndex !== undefined && first.itemIndex !== itemIndex;
-	return {
+	const record: IDataObject = {
 		skipped: true,
 		phone,
 		dispatchKey: key,
-		reason: sameRun
-			? `already dispatched in this run (item ${first.itemIndex})`
-			: 'already dispatched by an earlier run',
-		firstDispatchedAt: first.at ?? null,
+		dispatchedBy: first.by,
+		reason:
+			first.by === 'thisRun'
+				? `already dispatched in this run (item ${first.itemIndex})`
+				: "already dispatched by an earlier run: its key is in n8n's store, which keeps no time",
+		firstDispatchedAt: first.by === 'thisRun' ? first.at : null,
 	};
+	skippedRecords.add(record);
+	return record;
+}
+
+/** Whether an operation's result is a contact left out (made by `skippedRecord`). */
+export function isSkipped(result: object): boolean {
+	return skippedRecords.has(result as IDataObject);
 }
 
 /**

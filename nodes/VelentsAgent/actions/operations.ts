@@ -1,16 +1,17 @@
 import type { INodePropertyOptions, INodeProperties } from 'n8n-workflow';
 
 import type { OperationMap } from '../../shared/execution';
+import { toolDescriptionType, toolDescriptions } from '../../shared/toolDescription';
 import * as batch from './batch.operation';
 import * as dispatch from './dispatch.operation';
 import * as dispatchAndWait from './dispatchAndWait.operation';
 import * as getConfiguration from './getConfiguration.operation';
 
 /**
- * The node's one resource. It exists for n8n's AI Agent: n8n names a tool and describes it to the
- * model from the chosen operation's `action` only when the operation selector is shown for a
- * resource; without one, every Velents Agent tool got the node's general description. Workflows
- * saved before it existed have no `resource` and get this default, so they keep running.
+ * The node's one resource. It exists for n8n's AI Agent: n8n names a tool after the chosen
+ * operation's `action` (and, when its Tool Description is set automatically, describes it so) only
+ * when the operation selector is shown for a resource. Workflows saved before it existed have no
+ * `resource` and get this default, so they keep running.
  */
 export const AGENT_RESOURCE = 'agent';
 
@@ -26,8 +27,8 @@ export const operations: OperationMap = {
 	},
 };
 
-// `action` is what an AI agent's model reads as the tool's description ("<action> in Velents
-// Agent") and what n8n names a new node after: it says what happens and to whom, briefly.
+// `action` is what n8n names a new node (and so an AI agent's tool) after, and what its nodes panel
+// lists: it says what happens and to whom, briefly. What the model reads is `toolTexts` below.
 const operationOptions: INodePropertyOptions[] = [
 	{
 		name: 'Batch',
@@ -82,6 +83,16 @@ function operationProperty(forTool: boolean): INodeProperties {
 	};
 }
 
+/** What an AI agent's model reads about each operation's tool (Dispatch and Wait is no tool). */
+const toolTexts = {
+	dispatch:
+		"Start a conversation with one customer now: the Velents AI agent calls or WhatsApps the customer's phone (a real call or message). Returns the created conversation: its id (the conversation ID), phone, status and values.",
+	batch:
+		'Start conversations with many customers at once: the Velents AI agent calls or WhatsApps every customer given (real calls or messages). Returns one result per customer: sent, phone, values, and the batch with its id and status.',
+	getConfiguration:
+		"Read the Velents AI agent's configuration; contacts no one. Returns its name, status, channels (WhatsApp, Voice) with their IDs, the variables a dispatch fills (values) and the fields the agent extracts from a conversation (extraction).",
+};
+
 export const properties: INodeProperties[] = [
 	{
 		displayName: 'Resource',
@@ -93,6 +104,8 @@ export const properties: INodeProperties[] = [
 	},
 	operationProperty(false),
 	operationProperty(true),
+	toolDescriptionType,
+	...toolDescriptions(AGENT_RESOURCE, toolTexts),
 	...dispatch.description,
 	...dispatchAndWait.description,
 	...batch.description,

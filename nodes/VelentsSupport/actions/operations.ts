@@ -2,6 +2,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { OperationMap } from '../../shared/execution';
+import { toolDescriptionType } from '../../shared/toolDescription';
 import * as account from './account/Account.resource';
 import * as conversation from './conversation/Conversation.resource';
 import * as ticket from './ticket/Ticket.resource';
@@ -25,6 +26,7 @@ export const properties: INodeProperties[] = [
 			{ name: 'Ticket', value: 'ticket' },
 		],
 	},
+	toolDescriptionType,
 	...account.properties,
 	...conversation.properties,
 	...ticket.properties,

@@ -154,6 +154,28 @@ export function networkError(
 	);
 }
 
+/** An answer past the transport's size limit: not Velents, or not a Velents that works. */
+export function answerTooLargeError(
+	context: RequestContext,
+	request: VelentsRequest,
+	maxBytes: number,
+): NodeApiError {
+	const megabytes = Math.round(maxBytes / (1024 * 1024));
+	const checkBaseUrl = `Velents' answers are far smaller: check the Base URL of the credential.`;
+	return new NodeApiError(
+		context.getNode(),
+		{ message: 'Answer too large' },
+		{
+			message: `The answer to the request to ${request.action} was larger than ${megabytes} MB and was not read`,
+			description:
+				request.method === 'GET'
+					? checkBaseUrl
+					: `${checkBaseUrl} Velents may have acted on the request, so it was not repeated: check in Velents before running it again.`,
+			itemIndex: request.itemIndex,
+		},
+	);
+}
+
 export function rateLimitWaitError(
 	context: RequestContext,
 	request: VelentsRequest,

@@ -1,7 +1,8 @@
 /**
  * The transport: the one way every Velents node talks to Velents. `request.ts` sends (with its retry
- * rule), `rateBudget.ts` paces, `errors.ts` words the failures, `pagination.ts` reads lists,
- * `credential.ts` checks the Base URL and keeps the secrets out.
+ * rule), `rateBudget.ts` paces, `responseBody.ts` reads answers with a size limit, `errors.ts` words
+ * the failures, `pagination.ts` reads lists, `credential.ts` checks the Base URL and keeps the secrets
+ * out.
  */
 export { apiBaseUrl, baseUrlProblem, redact } from './credential';
 export { describeValue, fieldErrors } from './errors';

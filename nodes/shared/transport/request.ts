@@ -19,6 +19,7 @@ import type { PaginationLinks, PaginationMeta } from '../contract/types';
 import { isRecord } from '../validation';
 import { apiBaseUrl, redact, redactError, secretsOf } from './credential';
 import {
+	answerTooLargeError,
 	apiError,
 	describeValue,
 	networkError,
@@ -33,6 +34,7 @@ import {
 	waitForBudget,
 	type RateBudgets,
 } from './rateBudget';
+import { AnswerTooLarge, readAnswerBody } from './responseBody';
 import {
 	DEFAULT_TRANSPORT_OPTIONS,
 	type Credentials,
@@ -66,6 +68,7 @@ export async function velentsRequest<T>(
 	for (;;) {
 		await waitForBudget(context, budget, policy, request, cancelled);
 		const deadline = AbortSignal.timeout(policy.timeoutSeconds * 1000);
+		const stop = cancelled ? AbortSignal.any([deadline, cancelled]) : deadline;
 		const http: IHttpRequestOptions = {
 			method: request.method,
 			baseURL,
@@ -73,13 +76,15 @@ export async function velentsRequest<T>(
 			qs: request.qs,
 			body: request.body,
 			json: true,
+			// Read here with a size limit (responseBody.ts), not buffered whole by n8n.
+			encoding: 'stream',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			// A redirect is answered as an error: followed, it re-sends a POST elsewhere and can carry the token there.
 			disableFollowRedirect: true,
 			timeout: policy.timeoutSeconds * 1000,
 			// `timeout` alone resets on every byte; the deadline bounds the whole request.
-			abortSignal: cancelled ? AbortSignal.any([deadline, cancelled]) : deadline,
+			abortSignal: stop,
 		};
 		let response: HttpResponse;
 		const sequence = budget.sent++;
@@ -89,7 +94,10 @@ export async function velentsRequest<T>(
 				credentialType,
 				http,
 			)) as HttpResponse;
+			response.body = await readAnswerBody(response.body, stop);
 		} catch (error) {
+			if (error instanceof AnswerTooLarge)
+				throw answerTooLargeError(context, request, error.maxBytes);
 			if (cancelled?.aborted) {
 				throw new NodeOperationError(
 					context.getNode(),

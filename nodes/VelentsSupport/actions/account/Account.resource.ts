@@ -5,6 +5,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { Operation } from '../../../shared/execution';
+import { toolDescriptions } from '../../../shared/toolDescription';
 import * as getTokenInfo from './getTokenInfo.operation';
 
 /** The resource's Operation selector: each option's description is what an AI agent chooses by. */
@@ -25,7 +26,17 @@ export const operationSelector: INodeProperties = {
 	],
 };
 
-export const properties: INodeProperties[] = [operationSelector, ...getTokenInfo.description];
+/** What an AI agent's model reads about each operation's tool. */
+const toolTexts = {
+	getTokenInfo:
+		'Check the Velents Support Center token this tool uses; changes nothing. Returns tenant_id, token_name and abilities: what the token may do, such as support.tickets.create.',
+};
+
+export const properties: INodeProperties[] = [
+	operationSelector,
+	...toolDescriptions('account', toolTexts),
+	...getTokenInfo.description,
+];
 
 export const operations: Record<string, Operation> = {
 	getTokenInfo: { perItem: getTokenInfo.execute },

@@ -5,6 +5,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { Operation } from '../../../shared/execution';
+import { toolDescriptions } from '../../../shared/toolDescription';
 import * as getHistory from './getHistory.operation';
 import * as sendMessage from './sendMessage.operation';
 
@@ -33,8 +34,17 @@ export const operationSelector: INodeProperties = {
 	],
 };
 
+/** What an AI agent's model reads about each operation's tool. */
+const toolTexts = {
+	getHistory:
+		"Read the messages of a Velents Support Center ticket's conversation by its conversation_id, oldest first; changes nothing. Returns one result per message: role (customer, agent or system), message and created_at, with the conversation_id.",
+	sendMessage:
+		"Add a message from the customer to a Velents Support Center ticket's conversation, by the ticket's conversation_id; the support team sees it. Returns the created message: its id, role, message and created_at, with the conversation_id.",
+};
+
 export const properties: INodeProperties[] = [
 	operationSelector,
+	...toolDescriptions('conversation', toolTexts),
 	...getHistory.description,
 	...sendMessage.description,
 ];

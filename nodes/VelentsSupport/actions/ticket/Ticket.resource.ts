@@ -5,6 +5,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { Operation } from '../../../shared/execution';
+import { toolDescriptions } from '../../../shared/toolDescription';
 import * as create from './create.operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
@@ -40,8 +41,18 @@ export const operationSelector: INodeProperties = {
 	],
 };
 
+/** What an AI agent's model reads about each operation's tool. */
+const toolTexts = {
+	create:
+		"Open a new Velents Support Center ticket for a customer's case, for the support team to handle. Returns the ticket: its public_id (to read it again) and conversation_id (to send messages into it or read them), then subject, status, priority and customer.",
+	get: 'Read one Velents Support Center ticket by its public_id (such as TCK-1001); changes nothing. Returns the ticket: public_id, conversation_id, subject, status (open, pending, resolved or closed), priority, customer and when it was created and updated.',
+	getAll:
+		"List the Velents Support Center's tickets, up to the tool's limit; changes nothing. Returns one result per ticket: public_id, conversation_id, subject, status, priority and customer.",
+};
+
 export const properties: INodeProperties[] = [
 	operationSelector,
+	...toolDescriptions('ticket', toolTexts),
 	...create.description,
 	...get.description,
 	...getAll.description,
