@@ -35,10 +35,24 @@ export function runsAsTool(context: IExecuteFunctions): boolean {
 }
 
 /**
+ * Whether a failing item comes back as an error item rather than stopping the run: under Continue On
+ * Fail, and in an AI agent's tool call unless On Error is explicitly "Stop Workflow", so that the model
+ * reads what to fix. n8n 2.x hands a tool's thrown error to the model itself; n8n 1.123 ends the whole
+ * agent run with it and n8n 1.85 gives the model only a generic sentence (both measured).
+ */
+function failsSoftly(context: IExecuteFunctions): boolean {
+	return (
+		context.continueOnFail() ||
+		(runsAsTool(context) && context.getNode().onError !== 'stopWorkflow')
+	);
+}
+
+/**
  * Runs the operation chosen by `resource` and `operation` (a node with one resource may leave
  * `resource` unset, as n8n does not pass defaults to every caller).
  * Per-item operations: one output item per returned record, paired with its input item, in order;
- * a failing item becomes an error item under Continue On Fail, otherwise stops the run naming the item.
+ * a failing item becomes an error item under Continue On Fail (and in a tool call), otherwise stops the
+ * run naming the item.
  */
 export async function routeOperation(
 	this: IExecuteFunctions,
@@ -60,11 +74,13 @@ export async function routeOperation(
 		);
 	}
 	if (operation.notAsTool !== undefined && runsAsTool(this)) {
-		throw new NodeOperationError(
+		const refusal = new NodeOperationError(
 			this.getNode(),
 			`The operation "${operationName}" cannot run as an AI agent tool: ${operation.notAsTool}`,
 			{ description: 'Nothing was sent. Use it in a workflow step of its own, not as a tool.' },
 		);
+		if (failsSoftly(this)) return [[errorItem(refusal, 0)]];
+		throw refusal;
 	}
 	if ('allItems' in operation) return [await operation.allItems.call(this, items)];
 
@@ -84,7 +100,7 @@ export async function routeOperation(
 				output.push({ json: record as IDataObject, pairedItem: { item: itemIndex } });
 			}
 		} catch (error) {
-			if (this.continueOnFail()) {
+			if (failsSoftly(this)) {
 				output.push(errorItem(error, itemIndex));
 				continue;
 			}

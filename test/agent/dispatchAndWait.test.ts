@@ -99,12 +99,15 @@ describe('Dispatch and Wait and AI agents', () => {
 		expect(offeredOperations(toolDescription)).toEqual(['batch', 'dispatch', 'getConfiguration']);
 	});
 
-	test('run as a tool anyway (an n8n without @tool, or a stale setting), it fails before sending anything', async () => {
+	test('run as a tool anyway (an n8n without @tool, or a stale setting), it fails before sending anything (here with On Error: Stop Workflow; otherwise the model gets the same error as an item)', async () => {
 		const { context, recorder } = createExecuteContext({
 			parameters: { operation: 'dispatchAndWait', channelId: 2, phone: '+201145803442' },
 		});
 		const node = context.getNode();
-		const asTool = { ...context, getNode: () => ({ ...node, type: `${node.type}Tool` }) };
+		const asTool = {
+			...context,
+			getNode: () => ({ ...node, type: `${node.type}Tool`, onError: 'stopWorkflow' as const }),
+		};
 
 		await expect(new VelentsAgent().execute.call(asTool)).rejects.toThrow(
 			'The operation "dispatchAndWait" cannot run as an AI agent tool: a tool call cannot wait for the conversation to end',

@@ -45,6 +45,8 @@ export interface MockContextOptions {
 	nodeName?: string;
 	/** The node's type; an AI agent's tool is the type with "Tool" appended. */
 	nodeType?: string;
+	/** The node's Settings → On Error, as n8n saves it (unset: the default, stop). */
+	onError?: INode['onError'];
 }
 
 /** What the node under test did through the mock. */
@@ -129,7 +131,10 @@ export function createExecuteContext(options: MockContextOptions = {}): {
 	const items = options.items ?? [{ json: {} }];
 	const parameters = options.parameters ?? {};
 	const recorder: MockRecorder = { requests: [], parameterReads: new Map() };
-	const thisNode = node(options.nodeName ?? 'Velents Agent', options.nodeType);
+	const thisNode = {
+		...node(options.nodeName ?? 'Velents Agent', options.nodeType),
+		onError: options.onError,
+	};
 	const credentials = { ...defaultCredentials(), ...options.credentials };
 
 	const subset: ExecuteSubset = {

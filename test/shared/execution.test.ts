@@ -54,11 +54,18 @@ describe('routeOperation', () => {
 		);
 	});
 
-	test('an operation that cannot run as a tool fails in a tool call with its reason, before it runs', async () => {
+	test('an operation that cannot run as a tool is refused in a tool call with its reason, before it runs', async () => {
 		const calls: string[] = [];
-		await expect(route('waitForEnd', `${AGENT}Tool`, calls)).rejects.toThrow(
-			'The operation "waitForEnd" cannot run as an AI agent tool: a tool call cannot wait for the conversation to end',
-		);
+		const [output] = await route('waitForEnd', `${AGENT}Tool`, calls);
+		expect(output).toEqual([
+			{
+				json: {
+					error:
+						'The operation "waitForEnd" cannot run as an AI agent tool: a tool call cannot wait for the conversation to end',
+				},
+				pairedItem: { item: 0 },
+			},
+		]);
 		expect(calls).toEqual([]);
 	});
 
@@ -67,6 +74,40 @@ describe('routeOperation', () => {
 		await route('waitForEnd', AGENT, calls);
 		await route('dispatch', `${AGENT}Tool`, calls);
 		expect(calls).toEqual(['waitForEnd 0', 'dispatch 0']);
+	});
+
+	test('in a tool call, a failing item comes back to the model as an error item, unless On Error is "Stop Workflow"', async () => {
+		const failing: OperationMap = {
+			agent: {
+				dispatch: {
+					perItem: async () => {
+						throw new Error(
+							'Item 0: Phone "call me maybe" is not a phone number in international form',
+						);
+					},
+				},
+			},
+		};
+		const run = async (nodeType: string, onError?: 'stopWorkflow') => {
+			const { context } = createExecuteContext({
+				parameters: { operation: 'dispatch' },
+				nodeType,
+				onError,
+			});
+			return await routeOperation.call(context as IExecuteFunctions, failing);
+		};
+		expect(await run(`${AGENT}Tool`)).toEqual([
+			[
+				{
+					json: {
+						error: 'Item 0: Phone "call me maybe" is not a phone number in international form',
+					},
+					pairedItem: { item: 0 },
+				},
+			],
+		]);
+		await expect(run(`${AGENT}Tool`, 'stopWorkflow')).rejects.toThrow('is not a phone number');
+		await expect(run(AGENT)).rejects.toThrow('is not a phone number');
 	});
 
 	test('runsAsTool tells a tool variant by its type name', () => {

@@ -6,6 +6,7 @@ import path from 'node:path';
 
 import type { N8nApi, OwnerAccount } from '../n8n/api';
 import { installCommunityPackage, packPackage } from '../n8n/community-package';
+import type { PackedPackage } from '../n8n/community-package';
 import { ensureN8n } from '../n8n/install';
 import type { N8nInstallation } from '../n8n/install';
 import { ownerSession, PLAYGROUND_OWNER } from '../n8n/playground';
@@ -33,10 +34,14 @@ export interface BenchN8n {
 	owner: OwnerAccount;
 }
 
-/** `n8nEnv`: extra environment for n8n, e.g. `N8N_EXPRESSION_ENGINE=legacy` for a second server. */
+/**
+ * `n8nEnv`: extra environment for n8n, e.g. `N8N_EXPRESSION_ENGINE=legacy` for a second server;
+ * `packed`: the package to install (default: this checkout's, packed now).
+ */
 export async function startBenchN8n(
 	log: (line: string) => void,
 	n8nEnv: Record<string, string> = {},
+	packed?: PackedPackage,
 ): Promise<BenchN8n & { stop(): Promise<void> }> {
 	const scratch = await mkdtemp(
 		path.join(existsSync(MEMORY_FOLDER) ? MEMORY_FOLDER : os.tmpdir(), 'velents-bench-n8n-'),
@@ -60,7 +65,10 @@ export async function startBenchN8n(
 			timeScale: 60,
 		});
 		const userFolder = path.join(scratch, 'user');
-		await installCommunityPackage(userFolder, await packPackage(path.join(scratch, 'pack')));
+		await installCommunityPackage(
+			userFolder,
+			packed ?? (await packPackage(path.join(scratch, 'pack'))),
+		);
 		const started = Date.now();
 		server = await startN8n({
 			installation,

@@ -6,6 +6,7 @@
  *   trigger    Velents Agent Trigger vs n8n's Webhook node (real n8n)
  *   footprint  the packed tarball and each module's cold load time
  *   rerun      Skip Contacts Already Dispatched: its cost on a 10,000-row Batch, its storage, the race
+ *   acknowledgement  the trigger's answer once n8n holds the execution vs its earlier immediate answer (real n8n)
  *
  * Prints a table, writes every figure by name to tools/figures/bench-results.json and the latest table to
  * BENCHMARKS.md. `npm run bench -- --only pacing,trigger` runs some suites; the others keep the
@@ -16,6 +17,8 @@
 import os from 'node:os';
 
 import type { N8nInstallation } from '../n8n/install';
+import { benchAcknowledgement } from './acknowledgement';
+import type { AcknowledgementFigures } from './acknowledgement';
 import { benchCampaign } from './campaign';
 import type { CampaignFigures } from './campaign';
 import { benchFootprint } from './footprint';
@@ -40,7 +43,14 @@ import {
 const RESULTS_FILE = figuresFile('bench-results.json');
 /** This command's section of BENCHMARKS.md: all of it but the scale test's. */
 const SECTION = 'bench';
-export const SUITES = ['campaign', 'pacing', 'trigger', 'footprint', 'rerun'] as const;
+export const SUITES = [
+	'campaign',
+	'pacing',
+	'trigger',
+	'footprint',
+	'rerun',
+	'acknowledgement',
+] as const;
 export type SuiteName = (typeof SUITES)[number];
 
 interface SuiteDetails {
@@ -49,6 +59,7 @@ interface SuiteDetails {
 	trigger: TriggerFigures;
 	footprint: FootprintFigures;
 	rerun: RerunFigures;
+	acknowledgement: AcknowledgementFigures;
 }
 
 export interface Machine {
@@ -72,6 +83,7 @@ const SCHEMA: Record<SuiteName, number> = {
 	trigger: 3,
 	footprint: 1,
 	rerun: 1,
+	acknowledgement: 1,
 };
 
 interface SuiteResult<K extends SuiteName> {
@@ -162,7 +174,7 @@ async function main(): Promise<void> {
 			() => machine,
 		);
 
-	if (only.includes('pacing') || only.includes('trigger')) {
+	if (only.includes('pacing') || only.includes('trigger') || only.includes('acknowledgement')) {
 		const env = await startBenchN8n(log);
 		const interrupted = (signal: NodeJS.Signals): void => {
 			log(`${signal}: stopping n8n and the sandbox`);
@@ -176,6 +188,8 @@ async function main(): Promise<void> {
 			const legacyN8n = () => startBenchN8n(log, { N8N_EXPRESSION_ENGINE: 'legacy' });
 			if (only.includes('trigger'))
 				await suite('trigger', () => benchTrigger(env, legacyN8n), withN8n);
+			if (only.includes('acknowledgement'))
+				await suite('acknowledgement', () => benchAcknowledgement(env, log), withN8n);
 		} catch (error) {
 			log(`n8n log (${env.server.logFile}), last lines:\n${await env.server.logTail(40)}`);
 			throw error;
@@ -585,6 +599,43 @@ function triggerSection(trigger: TriggerFigures, met: (name: string) => Row['sta
 	};
 }
 
+function acknowledgementSection(figures: AcknowledgementFigures): Section {
+	const previous = figures.previousRevision.slice(0, 7);
+	return {
+		suite: 'acknowledgement',
+		title: `Acknowledgement: the trigger's answer to an accepted event, once n8n has saved the execution (this checkout) vs at once (${previous}); two n8n processes, regular mode, SQLite`,
+		baseline: `the package at ${previous}, the same events, burst by burst`,
+		rows: figures.loads.flatMap((load) => [
+			...(['p50Ms', 'p99Ms'] as const).map((percentile) =>
+				row(
+					`${load.concurrency} in flight: answer latency ${percentile.slice(0, 3)}`,
+					ms(load.current[percentile]),
+					ms(load.previous[percentile]),
+					times(load.current[percentile] / load.previous[percentile]),
+					'',
+					'',
+				),
+			),
+			row(
+				`${load.concurrency} in flight: events per second`,
+				rate(load.current.eventsPerSecond),
+				rate(load.previous.eventsPerSecond),
+				times(load.current.eventsPerSecond / load.previous.eventsPerSecond),
+				'',
+				'',
+			),
+			row(
+				`${load.concurrency} in flight: executions started / events; failed requests`,
+				`${count(load.current.executionsStarted)} / ${count(load.current.events)}; ${count(load.current.failed)}`,
+				`${count(load.previous.executionsStarted)} / ${count(load.previous.events)}; ${count(load.previous.failed)}`,
+				'',
+				'',
+				'',
+			),
+		]),
+	};
+}
+
 // ---------------------------------------------------------------- table and report
 
 interface Row {
@@ -779,6 +830,8 @@ function sections(results: Results): Section[] {
 			],
 		});
 	}
+	const acknowledgement = results.suites.acknowledgement?.details;
+	if (acknowledgement) out.push(acknowledgementSection(acknowledgement));
 	const rerun = results.suites.rerun?.details;
 	if (rerun) {
 		const raceRow = (label: string, race: RaceFigures) =>
@@ -979,6 +1032,12 @@ ${
   SQLite database, is on tmpfs (\`/dev/shm\`), so that the figures are n8n's and the nodes' CPU time
   rather than this VM's disk. The memory per remembered delivery is the V8 heap of the trigger's
   delivery memory filled to its capacity, measured after garbage collection in the bench process.
+- **Acknowledgement** (\`tools/bench/acknowledgement.ts\`): two n8n processes at once, the one of the trigger
+  suite with this checkout's package and one with the package built from git at the revision before the
+  trigger left its accepted events' 200 to n8n (that trigger answered before n8n created the execution).
+  The trigger suite's intake workflow (Any Event, secret checked → No Operation) in each, its load
+  generator sending the same onMessage events to both, burst by burst, the first side rotating: once one
+  request at a time, once 8 in flight. Queue mode: the scale test's *ack-fault* scenario.
 - **Footprint** (\`tools/bench/footprint.ts\`): \`npm pack\`, and the median over fresh Node processes of the
   time to require each node and credential module after \`n8n-workflow\`.
 - **Re-runnable campaigns** (\`tools/bench/rerun.ts\`): the same 10,000-row Batch through n8n's engine
@@ -991,7 +1050,7 @@ ${
 ## Reproduce
 
 \`\`\`sh
-npm ci && npm run bench                          # all five suites
+npm ci && npm run bench                          # all six suites
 npm run bench -- --only pacing,trigger           # some; the others keep the figures of their last run
 \`\`\`
 

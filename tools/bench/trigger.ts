@@ -164,10 +164,12 @@ export interface DeliveryMemoryFigures {
 
 type Outcome = 'started' | 'ignored' | 'failed';
 
-interface Side {
+export interface Side {
 	node: string;
 	url: string;
 	workflow: WorkflowEntity;
+	/** Counts the executions of the n8n the side runs in. */
+	watcher: ExecutionWatcher;
 	classify(status: number, body: string): Outcome;
 }
 
@@ -187,7 +189,7 @@ const classifyVelents = (status: number, body: string): Outcome =>
 const classifyWebhook = (status: number): Outcome => (status === 200 ? 'started' : 'failed');
 
 /** The workflows of one n8n: Velents Agent Trigger (all events, or Conversation Ended only), Webhook node, Webhook node + Header Auth. */
-interface BenchWorkflows {
+export interface BenchWorkflows {
 	velents: Side;
 	velentsEndedOnly: Side;
 	webhook: Side;
@@ -257,22 +259,38 @@ interface ScenarioResults {
 	};
 }
 
-async function runScenarios(
+/**
+ * The bench's workflows in one n8n, live, and the watcher of its executions table: stop the watcher
+ * when done.
+ */
+export async function openWorkflows(
 	env: BenchN8n,
-	settings: TriggerOptions,
-	{ withLargest }: { withLargest: boolean },
-): Promise<ScenarioResults> {
-	const workflows = await createWorkflows(env);
+	events: EventFactory,
+): Promise<{ workflows: BenchWorkflows; watcher: ExecutionWatcher }> {
 	const watcher = new ExecutionWatcher(
 		env.installation.nodeBinary,
 		path.join(env.server.userFolder, '.n8n', 'database.sqlite'),
 	);
 	try {
-		const events = new EventFactory();
+		const workflows = await createWorkflows(env, watcher);
 		for (const side of Object.values(workflows))
 			await waitUntilLive(side, events.next(1, 'onEnded')[0]);
+		return { workflows, watcher };
+	} catch (error) {
+		watcher.stop();
+		throw error;
+	}
+}
 
-		const intake = await measure(watcher, settings, {
+async function runScenarios(
+	env: BenchN8n,
+	settings: TriggerOptions,
+	{ withLargest }: { withLargest: boolean },
+): Promise<ScenarioResults> {
+	const events = new EventFactory();
+	const { workflows, watcher } = await openWorkflows(env, events);
+	try {
+		const intake = await measure(settings, {
 			sides: {
 				velents: workflows.velents,
 				webhook: workflows.webhook,
@@ -281,7 +299,7 @@ async function runScenarios(
 			bodies: (how) => events.next(how, 'onMessage'),
 		});
 		// Three onMessage (not selected) for each onEnded (selected).
-		const ignored = await measure(watcher, settings, {
+		const ignored = await measure(settings, {
 			sides: { velents: workflows.velentsEndedOnly, webhook: workflows.webhook },
 			bodies: (how) =>
 				Array.from({ length: how }, (_, index) =>
@@ -297,7 +315,7 @@ async function runScenarios(
 			eventsPerRound: settings.largestPerRound,
 			warmUpEvents: 2,
 		};
-		const largest = await measure(watcher, bigSettings, {
+		const largest = await measure(bigSettings, {
 			sides: { velents: workflows.velents, webhook: workflows.webhook },
 			bodies: (how) => events.largest(how, MAX_EVENT_BYTES),
 		});
@@ -308,7 +326,7 @@ async function runScenarios(
 	}
 }
 
-async function createWorkflows(env: BenchN8n): Promise<BenchWorkflows> {
+async function createWorkflows(env: BenchN8n, watcher: ExecutionWatcher): Promise<BenchWorkflows> {
 	const { api, server, sandbox } = env;
 	const credential = await api.createCredential({
 		name: 'Velents Agent (bench trigger)',
@@ -337,7 +355,7 @@ async function createWorkflows(env: BenchN8n): Promise<BenchWorkflows> {
 			credentials: { velentsAgentApi: { id: credential.id, name: credential.name } },
 		});
 		const url = productionWebhookUrl(server.webhookBaseUrl, webhookId);
-		return { node, url, workflow, classify: classifyVelents };
+		return { node, url, workflow, watcher, classify: classifyVelents };
 	};
 	const webhookSide = async (node: string, headerAuth: boolean): Promise<Side> => {
 		const webhookPath = `bench-webhook-${randomUUID()}`;
@@ -352,7 +370,7 @@ async function createWorkflows(env: BenchN8n): Promise<BenchWorkflows> {
 				: {}),
 		});
 		const url = `${server.webhookBaseUrl}webhook/${webhookPath}`;
-		return { node, url, workflow, classify: classifyWebhook };
+		return { node, url, workflow, watcher, classify: classifyWebhook };
 	};
 
 	return {
@@ -380,14 +398,13 @@ async function activeWorkflow(
 }
 
 /** A warm-up per side, then `rounds` bursts of the same bodies to each side, the first side rotating. */
-async function measure<K extends string>(
-	watcher: ExecutionWatcher,
+export async function measure<K extends string>(
 	settings: TriggerOptions,
 	scenario: { sides: Record<K, Side>; bodies: (how: number) => string[] },
 ): Promise<Record<K, TriggerSide>> {
 	const entries = Object.entries(scenario.sides) as Array<[K, Side]>;
 	for (const [, side] of entries) {
-		const warmUp = await fire(watcher, side, scenario.bodies(settings.warmUpEvents), settings);
+		const warmUp = await fire(side, scenario.bodies(settings.warmUpEvents), settings);
 		if (warmUp.failed > 0)
 			throw new Error(`${side.node}: ${warmUp.failed} of the warm-up events failed.`);
 	}
@@ -399,7 +416,7 @@ async function measure<K extends string>(
 			...entries.slice(0, turn % entries.length),
 		];
 		for (const [key, side] of order) {
-			const burst = await fire(watcher, side, bodies, settings);
+			const burst = await fire(side, bodies, settings);
 			const total = totals.get(key) as Totals;
 			total.events += burst.sent;
 			total.accepted += burst.started;
@@ -521,7 +538,7 @@ function triggerWorkflow(
 }
 
 /** Reference events, each of a new conversation with its own message time. */
-class EventFactory {
+export class EventFactory {
 	private count = 0;
 	private readonly start = Date.parse('2025-11-13T23:25:10Z');
 
@@ -603,11 +620,11 @@ async function sendOnce(
  * previous burst has drained) before the first request.
  */
 async function fire(
-	watcher: ExecutionWatcher,
 	side: Side,
 	bodies: readonly string[],
 	options: TriggerOptions,
 ): Promise<Burst> {
+	const { watcher } = side;
 	const deadline = Date.now() + options.burstLimitMs;
 	await watcher.watch(side.workflow.id);
 	await watcher.until((counts) => counts.running === 0, options.burstLimitMs);
@@ -753,7 +770,7 @@ setInterval(() => {
 }, ${POLL_MS});
 `;
 
-class ExecutionWatcher {
+export class ExecutionWatcher {
 	private readonly child: ChildProcess;
 	private latest: (ExecutionCounts & { workflowId: string }) | null = null;
 	private workflowId = '';

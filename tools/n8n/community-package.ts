@@ -12,7 +12,7 @@
  * resolves from n8n's own install (n8n adds its module paths to NODE_PATH), so nothing outside the
  * tarball is needed, and nothing else is installed.
  */
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import { cleanNpmEnv } from './install';
@@ -27,24 +27,24 @@ export interface PackedPackage {
 	files: string[];
 }
 
-/** `npm run build` in the repository. */
-export async function buildPackage(): Promise<number> {
+/** `npm run build` in the repository (or in a copy of it made by `packRevision`). */
+export async function buildPackage(root = REPO_ROOT): Promise<number> {
 	const result = await run('npm', ['run', 'build'], {
-		cwd: REPO_ROOT,
+		cwd: root,
 		env: cleanNpmEnv(),
 		timeoutMs: 10 * 60_000,
 	});
 	return result.durationMs;
 }
 
-/** `npm pack` of the repository (as built) into `destination`. */
-export async function packPackage(destination: string): Promise<PackedPackage> {
+/** `npm pack` of the repository (as built; or of a copy of it) into `destination`. */
+export async function packPackage(destination: string, root = REPO_ROOT): Promise<PackedPackage> {
 	await mkdir(destination, { recursive: true });
 	const result = await run(
 		'npm',
 		['pack', '--json', '--ignore-scripts', '--pack-destination', destination],
 		{
-			cwd: REPO_ROOT,
+			cwd: root,
 			env: cleanNpmEnv(),
 			timeoutMs: 5 * 60_000,
 		},
@@ -62,6 +62,24 @@ export async function packPackage(destination: string): Promise<PackedPackage> {
 		version: packed.version,
 		files: packed.files.map((file) => file.path),
 	};
+}
+
+/**
+ * The package as it was at a git revision, built and packed in `scratch` (to measure an earlier
+ * behaviour side by side with today's): the revision's files from `git archive`, built with this
+ * checkout's node_modules. The repository itself is only read.
+ */
+export async function packRevision(revision: string, scratch: string): Promise<PackedPackage> {
+	const source = path.join(scratch, 'source');
+	const archive = path.join(scratch, 'source.tar');
+	await mkdir(source, { recursive: true });
+	await run('git', ['-C', REPO_ROOT, 'archive', '--format=tar', '-o', archive, revision], {
+		timeoutMs: 60_000,
+	});
+	await run('tar', ['-xf', archive, '-C', source], { timeoutMs: 60_000 });
+	await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(source, 'node_modules'), 'dir');
+	await buildPackage(source);
+	return await packPackage(path.join(scratch, 'pack'), source);
 }
 
 /** The community-nodes folder of an n8n user folder. */

@@ -35,6 +35,8 @@ export interface ClusterOptions {
 	workerConcurrency: number;
 	/** More environment for every process. */
 	env?: NodeJS.ProcessEnv;
+	/** Where the search for the processes' free ports starts; default 5790. */
+	firstPort?: number;
 	log: (line: string) => void;
 }
 
@@ -52,10 +54,16 @@ export interface QueueCluster {
 }
 
 export const GRACEFUL_SHUTDOWN_SECONDS = 30;
+/**
+ * Where the search for the cluster's ports starts (8 of them: 4 processes and their task brokers),
+ * unless `firstPort` says (the scale test passes `VELENTS_N8N_PORT`, so that runs on one machine at
+ * the same time each keep to their own range: a free port is only reserved once n8n binds it).
+ */
+const DEFAULT_FIRST_PORT = 5790;
 
 export async function startQueueCluster(options: ClusterOptions): Promise<QueueCluster> {
 	const { installation, postgres, redis, root, log } = options;
-	const mainPort = await findFreePort(5790);
+	const mainPort = await findFreePort(options.firstPort ?? DEFAULT_FIRST_PORT);
 	const webhookPort = await findFreePort(mainPort + 1);
 	const webhookUrl = `http://127.0.0.1:${webhookPort}/`;
 	const usedPorts = [mainPort, webhookPort];

@@ -5,14 +5,19 @@
  * installed into its cache when missing; the package packed and installed into every n8n process;
  * the sandbox), then runs
  * the scenarios one after another in one queue-mode cluster (main, one webhook processor, two
- * workers), prints each one's checks and figures, writes them (a whole run only) to
+ * workers; Dispatch and Wait's first, see dispatchAndWaitScenario.ts), prints each one's checks and figures, writes them (a whole run only) to
  * tools/figures/scale-results.json and the scale-out section of BENCHMARKS.md, and exits non-zero when a
  * check failed.
  *
- *   --conversations N   per scenario (default 1000)
+ *   --conversations N   per scenario (default 1000; dispatch-and-wait: 30% of it)
  *   --only a,b          run some scenarios (names below)
  *   --skip-build        the package is built already
  *   --keep              keep the scratch folder (n8n's logs) afterwards
+ *   --package-revision R  run the package as it was at git revision R (to show a check fails
+ *                       against an older behaviour); the recorded figures say which
+ *
+ * With `VELENTS_N8N_PORT` set, the cluster's ports are searched from it, and PostgreSQL's and
+ * Redis's from 50000 and 51000 above it, so that two runs on one machine do not race for ports.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -26,12 +31,16 @@ import {
 } from '../sandbox/server';
 import type { Sandbox } from '../sandbox/server';
 import type { CredentialEntity } from '../n8n/api';
-import { buildPackage, packPackage } from '../n8n/community-package';
+import { buildPackage, packPackage, packRevision } from '../n8n/community-package';
 import type { VelentsCredentialType } from '../n8n/examples';
 import { EXAMPLE_CREDENTIAL_NAMES } from '../n8n/examples';
 import { ensureN8n } from '../n8n/install';
 import { ownerSession } from '../n8n/playground';
-import { seconds } from '../n8n/process';
+import { findFreePort, seconds } from '../n8n/process';
+import { PORT_ENV } from '../n8n/server';
+import { runAckFault } from './ackFaultScenario';
+import type { AckFaultResult, AckFaultSpec } from './ackFaultScenario';
+import { printAckFault, writeAckFaultReport } from './ackFaultReport';
 import { startQueueCluster } from './cluster';
 import type { QueueCluster } from './cluster';
 import { startPostgres } from './postgres';
@@ -41,6 +50,12 @@ import type { Redis } from './redis';
 import { printScenario, writeScaleReport } from './report';
 import type { ScaleResults } from './report';
 import { TIME_SCALE, runScenario } from './scenario';
+import {
+	DISPATCH_AND_WAIT_SCENARIO,
+	printWaitScenario,
+	runDispatchAndWaitScenario,
+} from './dispatchAndWaitScenario';
+import type { WaitScenarioResult } from './dispatchAndWaitScenario';
 import type { ScenarioResult, ScenarioSpec } from './scenario';
 
 /** A Support limit no run reaches, and a slow answer: each follow-up then holds a worker's slot ~2 s. */
@@ -133,11 +148,31 @@ function scenarios(conversations: number): PlannedScenario[] {
 	];
 }
 
+/**
+ * Last, since it stops Redis and PostgreSQL: events at about 8 a second (16 conversations at once,
+ * one event a second each), Redis down 5 s at a quarter of them (the webhook processor gives up
+ * after 2 s), PostgreSQL down 4 s at two thirds.
+ */
+function ackFaultScenario(conversations: number): AckFaultSpec {
+	return {
+		name: 'ack-fault',
+		conversations: Math.ceil(conversations / 4),
+		deliveryConcurrency: 16,
+		eventGapMs: 1000,
+		outages: [
+			{ target: 'redis', atEventsFraction: 0.25, downMs: 5000 },
+			{ target: 'postgres', atEventsFraction: 0.65, downMs: 4000 },
+		],
+		webhookRedisTimeoutMs: 2000,
+	};
+}
+
 interface Arguments {
 	conversations: number;
 	only: Set<string> | null;
 	skipBuild: boolean;
 	keep: boolean;
+	packageRevision: string | null;
 }
 
 function parseArguments(argv: readonly string[]): Arguments {
@@ -154,6 +189,7 @@ function parseArguments(argv: readonly string[]): Arguments {
 		only: only ? new Set(only.split(',').map((name) => name.trim())) : null,
 		skipBuild: argv.includes('--skip-build'),
 		keep: argv.includes('--keep'),
+		packageRevision: value('--package-revision') ?? null,
 	};
 }
 
@@ -164,14 +200,19 @@ async function main(): Promise<number> {
 	const planned = scenarios(args.conversations).filter(
 		(spec) => !args.only || args.only.has(spec.name),
 	);
-	if (planned.length === 0)
+	const ackFault = ackFaultScenario(args.conversations);
+	const plannedAckFault = !args.only || args.only.has(ackFault.name) ? ackFault : null;
+	const waitPlanned = !args.only || args.only.has(DISPATCH_AND_WAIT_SCENARIO);
+	if (planned.length === 0 && !plannedAckFault && !waitPlanned)
 		throw new Error(
-			`No scenario matches --only (names: ${scenarios(args.conversations)
-				.map((spec) => spec.name)
-				.join(', ')}).`,
+			`No scenario matches --only (names: ${[
+				DISPATCH_AND_WAIT_SCENARIO,
+				...[...scenarios(args.conversations), ackFault].map((spec) => spec.name),
+			].join(', ')}).`,
 		);
 
-	if (!args.skipBuild) await buildPackage();
+	if (!args.skipBuild && !args.packageRevision) await buildPackage();
+	const portBase = Number(process.env[PORT_ENV]) || null;
 	const installation = await ensureN8n({ log });
 	const root = await mkdtemp(path.join(os.tmpdir(), 'velents-scale-'));
 	let postgres: Postgres | null = null;
@@ -179,11 +220,15 @@ async function main(): Promise<number> {
 	let sandbox: Sandbox | null = null;
 	let cluster: QueueCluster | null = null;
 	const results: ScenarioResult[] = [];
+	let ackFaultResult: AckFaultResult | null = null;
+	let waitResult: WaitScenarioResult | undefined;
 	try {
-		const packed = await packPackage(path.join(root, 'pack'));
+		const packed = args.packageRevision
+			? await packRevision(args.packageRevision, path.join(root, 'revision'))
+			: await packPackage(path.join(root, 'pack'));
 		[postgres, redis, sandbox] = await Promise.all([
-			startPostgres({ log }),
-			startRedis({ log }),
+			startPostgres({ log, port: portBase ? await findFreePort(portBase + 50_000) : undefined }),
+			startRedis({ log, port: portBase ? await findFreePort(portBase + 51_000) : undefined }),
 			startSandbox({ port: 0 }),
 		]);
 		log(`PostgreSQL on ${postgres.port}, Redis on ${redis.port}, sandbox on ${sandbox.url}`);
@@ -197,6 +242,7 @@ async function main(): Promise<number> {
 			workers: WORKERS,
 			workerConcurrency: WORKER_CONCURRENCY,
 			env: { ...CLUSTER_ENGINE, ...QUEUE_LOCKS },
+			firstPort: portBase ?? undefined,
 			log,
 		});
 		log(
@@ -205,6 +251,18 @@ async function main(): Promise<number> {
 
 		const api = await ownerSession(cluster.main);
 		const credentials = await createCredentials(api, sandbox.url);
+		if (waitPlanned) {
+			// A few hundred: what it measures is waiting executions, not the event rate.
+			const conversations = Math.ceil((3 * args.conversations) / 10);
+			log(
+				`\nScenario ${DISPATCH_AND_WAIT_SCENARIO}: ${conversations} conversations + 1 never ending…`,
+			);
+			waitResult = await runDispatchAndWaitScenario(
+				{ cluster, api, sandbox, postgres, credentials, log },
+				{ conversations },
+			);
+			printWaitScenario(waitResult);
+		}
 		for (const spec of planned) {
 			if (spec.workers < cluster.workers.size) {
 				await cluster.workers.get('worker-2')?.stop();
@@ -217,6 +275,15 @@ async function main(): Promise<number> {
 			const result = await runScenario({ cluster, api, sandbox, postgres, credentials, log }, spec);
 			results.push(result);
 			printScenario(result);
+		}
+		if (plannedAckFault) {
+			log(`\nScenario ${plannedAckFault.name}: ${plannedAckFault.conversations} conversations…`);
+			ackFaultResult = await runAckFault(
+				{ cluster, api, sandbox, postgres, redis, credentials, log },
+				plannedAckFault,
+				args.packageRevision,
+			);
+			printAckFault(ackFaultResult);
 		}
 	} finally {
 		await cluster?.stop().catch(() => undefined);
@@ -238,13 +305,23 @@ async function main(): Promise<number> {
 		workerConcurrency: WORKER_CONCURRENCY,
 		environment: { ...CLUSTER_ENGINE, ...QUEUE_LOCKS },
 		scenarios: results,
+		dispatchAndWait: waitResult,
 	};
 	// The recorded figures are one whole run's, so that the ratios in them are side by side.
-	const wholeRun = !args.only && args.conversations === DEFAULT_CONVERSATIONS;
+	const wholeRun =
+		!args.only && args.conversations === DEFAULT_CONVERSATIONS && !args.packageRevision;
 	if (wholeRun) await writeScaleReport(report);
-	const failed = results.filter((result) => !result.passed);
+	// Its figures stand alone (no ratio to another scenario): recorded whenever it ran in full size.
+	if (ackFaultResult && args.conversations === DEFAULT_CONVERSATIONS)
+		await writeAckFaultReport(ackFaultResult, report);
+	const verdicts = [
+		...results,
+		...(waitResult ? [waitResult] : []),
+		...(ackFaultResult ? [ackFaultResult] : []),
+	];
+	const failed = verdicts.filter((result) => !result.passed);
 	log(
-		`\n${results.length - failed.length} passed, ${failed.length} failed (scenarios; ${seconds(report.durationMs)} in all). ` +
+		`\n${verdicts.length - failed.length} passed, ${failed.length} failed (scenarios; ${seconds(report.durationMs)} in all). ` +
 			(wholeRun
 				? 'tools/figures/scale-results.json and BENCHMARKS.md written.'
 				: 'A partial run: tools/figures/scale-results.json and BENCHMARKS.md left as they were.'),

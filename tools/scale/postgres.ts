@@ -19,6 +19,8 @@ export interface Postgres {
 	readonly user: string;
 	/** Runs one SQL statement in the database; rows as arrays of text fields. */
 	query(sql: string): Promise<string[][]>;
+	/** Stops the server (fast shutdown: every connection is closed), keeps it down `downMs`, starts it again. */
+	interrupt(downMs: number): Promise<void>;
 	stop(): Promise<void>;
 }
 
@@ -78,7 +80,8 @@ export async function startPostgres(options: {
 		'max_connections=200',
 	]);
 	// SIGINT is PostgreSQL's fast shutdown.
-	const server = spawnDaemon(command, args, { stopSignal: 'SIGINT', graceMs: 15_000 });
+	const launch = () => spawnDaemon(command, args, { stopSignal: 'SIGINT', graceMs: 15_000 });
+	let server = launch();
 
 	const psql = path.join(bin, 'psql');
 	const query = async (sql: string, database = DATABASE): Promise<string[][]> => {
@@ -118,23 +121,33 @@ export async function startPostgres(options: {
 		await rm(root, { recursive: true, force: true });
 	};
 
-	const deadline = Date.now() + READY_TIMEOUT_MS;
-	for (;;) {
-		try {
-			await query('SELECT 1', 'postgres');
-			break;
-		} catch (error) {
-			if (Date.now() > deadline) {
-				await stop();
-				throw new Error(
-					`PostgreSQL did not start within ${READY_TIMEOUT_MS / 1000} s: ${error instanceof Error ? error.message : String(error)}`,
-				);
+	const untilReady = async (): Promise<void> => {
+		const deadline = Date.now() + READY_TIMEOUT_MS;
+		for (;;) {
+			try {
+				await query('SELECT 1', 'postgres');
+				return;
+			} catch (error) {
+				if (Date.now() > deadline) {
+					await stop();
+					throw new Error(
+						`PostgreSQL did not start within ${READY_TIMEOUT_MS / 1000} s: ${error instanceof Error ? error.message : String(error)}`,
+					);
+				}
+				await sleep(250);
 			}
-			await sleep(250);
 		}
-	}
+	};
+	const interrupt = async (downMs: number): Promise<void> => {
+		await server.stop();
+		await sleep(downMs);
+		server = launch();
+		await untilReady();
+	};
+
+	await untilReady();
 	await query(`CREATE DATABASE ${DATABASE}`, 'postgres');
-	return { port, database: DATABASE, user: USER, query, stop };
+	return { port, database: DATABASE, user: USER, query, interrupt, stop };
 }
 
 /** As root: run as `postgres` (runuser); otherwise as this user. */

@@ -1,11 +1,21 @@
-/** A scratch Redis for n8n's queue mode: a loopback port, nothing saved to disk. */
+/**
+ * A scratch Redis for n8n's queue mode: a loopback port, its data in a temporary folder (an
+ * append-only file, so that an interruption keeps the queue as a production Redis with persistence
+ * would), removed when stopped.
+ */
+import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 
 import { findFreePort, sleep, spawnDaemon } from '../n8n/process';
 import { aptInstall, onPath } from './debian';
 
 export interface Redis {
 	readonly port: number;
+	/** Stops the server (SIGTERM: it writes its data), keeps it down `downMs`, starts it again with its data. */
+	interrupt(downMs: number): Promise<void>;
 	stop(): Promise<void>;
 }
 
@@ -21,27 +31,47 @@ export async function startRedis(options: {
 		binary = onPath('redis-server') ?? '/usr/bin/redis-server';
 	}
 	const port = options.port ?? (await findFreePort(56379));
-	const server = spawnDaemon(
-		binary,
-		[
-			'--port',
-			String(port),
-			'--bind',
-			'127.0.0.1',
-			'--save',
-			'',
-			'--appendonly',
-			'no',
-			'--protected-mode',
-			'no',
-		],
-		{
-			stopSignal: 'SIGTERM',
-			graceMs: 10_000,
-		},
-	);
-	const stop = (): Promise<void> => server.stop();
+	const dataDir = mkdtempSync(path.join(os.tmpdir(), 'velents-scale-redis-'));
+	const launch = () =>
+		spawnDaemon(
+			binary,
+			[
+				'--port',
+				String(port),
+				'--bind',
+				'127.0.0.1',
+				'--dir',
+				dataDir,
+				'--save',
+				'',
+				'--appendonly',
+				'yes',
+				'--appendfsync',
+				'no',
+				'--protected-mode',
+				'no',
+			],
+			{
+				stopSignal: 'SIGTERM',
+				graceMs: 10_000,
+			},
+		);
+	let server = launch();
+	const stop = async (): Promise<void> => {
+		await server.stop();
+		await rm(dataDir, { recursive: true, force: true });
+	};
+	const interrupt = async (downMs: number): Promise<void> => {
+		await server.stop();
+		await sleep(downMs);
+		server = launch();
+		await untilReady(port, stop);
+	};
+	await untilReady(port, stop);
+	return { port, interrupt, stop };
+}
 
+async function untilReady(port: number, stop: () => Promise<void>): Promise<void> {
 	const deadline = Date.now() + READY_TIMEOUT_MS;
 	while (!(await answersPing(port))) {
 		if (Date.now() > deadline) {
@@ -52,7 +82,6 @@ export async function startRedis(options: {
 		}
 		await sleep(200);
 	}
-	return { port, stop };
 }
 
 function answersPing(port: number): Promise<boolean> {

@@ -11,6 +11,8 @@ import {
 } from '../figures/report';
 import { seconds } from '../n8n/process';
 import type { ScenarioResult } from './scenario';
+import { renderWaitScenario } from './dispatchAndWaitScenario';
+import type { WaitScenarioResult } from './dispatchAndWaitScenario';
 
 export interface ScaleResults {
 	date: string;
@@ -22,6 +24,8 @@ export interface ScaleResults {
 	/** What the cluster ran with beyond cluster.ts's settings. */
 	environment: Record<string, string | undefined>;
 	scenarios: ScenarioResult[];
+	/** The Dispatch and Wait scenario (dispatchAndWaitScenario.ts), when it ran. */
+	dispatchAndWait?: WaitScenarioResult;
 }
 
 const SCALE_RESULTS_FILE = figuresFile('scale-results.json');
@@ -81,5 +85,5 @@ ${results.scenarios.find((result) => result.supportLatencyMs > 0)?.supportLatenc
 ${rows.join('\n')}
 
 Two workers against one, side by side in this run: follow-ups per second ${ratio('clean', 'clean-1-worker', (result) => result.timing.followUpsPerSecond)} at the Support limit,
-${ratio('slow-api', 'slow-api-1-worker', (result) => result.timing.followUpsPerSecond)} against the slow API; events per second through the webhook processor ${ratio('clean', 'clean-1-worker', (result) => result.deliveries.perSecond)}.`;
+${ratio('slow-api', 'slow-api-1-worker', (result) => result.timing.followUpsPerSecond)} against the slow API; events per second through the webhook processor ${ratio('clean', 'clean-1-worker', (result) => result.deliveries.perSecond)}.${results.dispatchAndWait ? `\n\n${renderWaitScenario(results.dispatchAndWait)}` : ''}`;
 }

@@ -31,10 +31,10 @@ import type { Postgres } from './postgres';
 /** A one-minute window lasts one real second: Velents' 30 requests a minute become 30 a second. */
 export const TIME_SCALE = 60;
 export const SUPPORT_LIMIT_PER_WINDOW = 30;
-const WINDOW_SECONDS = 60;
+export const WINDOW_SECONDS = 60;
 
 /** One exchange that extracts both fields example 2 requires: exactly four events per conversation. */
-const SCALE_SCRIPT: SandboxConfigPatch['script'] = {
+export const SCALE_SCRIPT: SandboxConfigPatch['script'] = {
 	greeting: 'مرحبا! أنا مساعد {{company_name}}...',
 	exchanges: [
 		{
@@ -249,7 +249,7 @@ export async function runScenario(
 
 // ---------------------------------------------------------------- workflows
 
-async function createFollowUp(
+export async function createFollowUp(
 	env: ScenarioEnvironment,
 	name: string,
 ): Promise<{ id: string; url: string }> {
@@ -274,7 +274,7 @@ async function createFollowUp(
 }
 
 /** Example 3 with N distinct customers and its webhook link set to the follow-up's Production URL. */
-function campaignWorkflow(
+export function campaignWorkflow(
 	example: WorkflowFile,
 	env: ScenarioEnvironment,
 	spec: ScenarioSpec,
@@ -364,7 +364,7 @@ async function injectFault(
 
 // ---------------------------------------------------------------- n8n's records
 
-function sqlText(value: string): string {
+export function sqlText(value: string): string {
 	return `'${value.replace(/'/g, "''")}'`;
 }
 
@@ -379,7 +379,7 @@ async function executionIds(
 	return rows.map(([id]) => id);
 }
 
-async function statusCounts(
+export async function statusCounts(
 	postgres: Postgres,
 	workflowId: string,
 	mode: string,
@@ -427,12 +427,12 @@ function triggerAnswer(
 	}
 }
 
-function startedExecution(responseBody: string | null): boolean {
+export function startedExecution(responseBody: string | null): boolean {
 	const answer = triggerAnswer(responseBody);
 	return answer?.received === true && answer.ignored === undefined;
 }
 
-function ignoredAs(responseBody: string | null): string | null {
+export function ignoredAs(responseBody: string | null): string | null {
 	const ignored = triggerAnswer(responseBody)?.ignored;
 	return typeof ignored === 'string' ? ignored : null;
 }
@@ -441,7 +441,7 @@ function elapsed(from: string | null, to: string | null): number {
 	return from && to ? Date.parse(to) - Date.parse(from) : Number.NaN;
 }
 
-function tally<T>(values: Iterable<T>): Map<T, number> {
+export function tally<T>(values: Iterable<T>): Map<T, number> {
 	const counts = new Map<T, number>();
 	for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
 	return counts;
