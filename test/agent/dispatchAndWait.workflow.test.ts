@@ -8,6 +8,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { AGENT_PATHS } from '../../nodes/shared/contract';
 import {
 	DEFAULT_WEBHOOK_SECRET,
 	startSandbox,
@@ -21,7 +22,7 @@ import {
 } from '../../tools/harness/waiting-webhooks';
 import { sandboxCredentialData } from '../../tools/n8n/examples';
 import type { CredentialsByType } from '../../tools/harness';
-import { PACKAGE_DIR, items, linearWorkflow } from '../../tools/harness/workflows';
+import { PACKAGE_DIR, items, linearWorkflow, type Step } from '../../tools/harness/workflows';
 
 const WAIT = 'Call and Wait';
 const FOLLOW_UP = 'Open Ticket';
@@ -44,10 +45,11 @@ beforeEach(() => {
 	sandbox.configure({ eventDelayMs: EVENT_DELAY_MS });
 });
 
-function workflow(waitParameters: IDataObject = {}) {
+function workflow(waitParameters: IDataObject, onError: Step['onError']) {
 	return linearWorkflow(
 		{
 			name: WAIT,
+			onError,
 			type: 'n8n-nodes-velents.velentsAgent',
 			parameters: {
 				operation: 'dispatchAndWait',
@@ -80,11 +82,18 @@ const ORDER = { phone: '+201145803442', order: '1212' };
 
 async function start(
 	waitParameters: IDataObject = {},
-	input = items(ORDER),
-	creds = credentials(),
+	{
+		input = items(ORDER),
+		creds = credentials(),
+		onError,
+	}: {
+		input?: ReturnType<typeof items>;
+		creds?: CredentialsByType;
+		onError?: Step['onError'];
+	} = {},
 ): Promise<WaitingExecution> {
 	return await server.start({
-		workflow: workflow(waitParameters),
+		workflow: workflow(waitParameters, onError),
 		nodePackageDir: PACKAGE_DIR,
 		credentials: creds,
 		triggerItems: input,
@@ -182,7 +191,7 @@ describe('Dispatch and Wait: one conversation, the execution parked until it end
 
 	test('an event without the credential’s webhook secret is answered 401 and does not resume', async () => {
 		sandbox.configure({ eventDelayMs: 60_000 });
-		const execution = await start({}, items(ORDER), credentials('the-n8n-secret'));
+		const execution = await start({}, { creds: credentials('the-n8n-secret') });
 		const event = { event: { type: 'onEnded', about: 'conversation' }, result: {} };
 		const post = async (url: string, headers: Record<string, string> = {}) =>
 			await fetch(url, {
@@ -309,7 +318,7 @@ describe('Dispatch and Wait: the wait limit', () => {
 
 describe('Dispatch and Wait: one conversation per execution', () => {
 	test('several input items fail before any dispatch, pointing to Execute Sub-workflow', async () => {
-		const execution = await start({}, items(ORDER, { ...ORDER, order: '1213' }));
+		const execution = await start({}, { input: items(ORDER, { ...ORDER, order: '1213' }) });
 
 		expect(execution.status).toBe('error');
 		expect(execution.result.error?.message).toBe(
@@ -320,10 +329,49 @@ describe('Dispatch and Wait: one conversation per execution', () => {
 	});
 
 	test('a bad phone fails the item naming the field, before any dispatch and without waiting', async () => {
-		const execution = await start({}, items({ ...ORDER, phone: 'call me' }));
+		const execution = await start({}, { input: items({ ...ORDER, phone: 'call me' }) });
 
 		expect(execution.status).toBe('error');
 		expect(execution.result.error?.message).toContain('Phone');
+		expect(sandbox.dispatches()).toHaveLength(0);
+	});
+});
+
+describe('Dispatch and Wait: a dispatch Velents refuses', () => {
+	// A channel the agent does not have: the sandbox refuses the dispatch with 422, as Velents does.
+	const refused = { channelId: 99 };
+	const REFUSAL =
+		'Velents rejected the data to dispatch a conversation (422): channel_id: The selected channel id is invalid.';
+
+	test('with Continue On Fail: one error item keeping Velents’ explanation, paired with the input; no wait', async () => {
+		const execution = await start(refused, { onError: 'continueRegularOutput' });
+
+		expect(execution.status).toBe('success');
+		expect(execution.result.run.waitTill).toBeUndefined();
+		expect(execution.resumes).toBe(0);
+		expect(execution.result.outputOf(WAIT)).toEqual([
+			{
+				json: { error: REFUSAL, message: 'Velents says: "The given data was invalid."' },
+				pairedItem: { item: 0 },
+			},
+		]);
+		// The error item goes on to the next node at once, as n8n's Continue On Fail does.
+		expect(execution.result.executedNodes).toEqual(['Start', WAIT, FOLLOW_UP]);
+		expect(sandbox.requests({ method: 'POST', path: AGENT_PATHS.dispatch })).toHaveLength(1);
+		expect(sandbox.dispatches()).toHaveLength(0);
+	});
+
+	test('without it: the execution fails on item 0 with the field Velents named; no wait', async () => {
+		const execution = await start(refused);
+
+		expect(execution.status).toBe('error');
+		expect(execution.result.run.waitTill).toBeUndefined();
+		expect(execution.result.errorNode).toBe(WAIT);
+		expect(execution.result.error?.message).toBe(REFUSAL);
+		expect(execution.result.error?.context?.itemIndex).toBe(0);
+		expect(execution.result.error?.description).toBe('Velents says: "The given data was invalid."');
+		expect(execution.result.executedNodes).toEqual(['Start', WAIT]);
+		expect(sandbox.requests({ method: 'POST', path: AGENT_PATHS.dispatch })).toHaveLength(1);
 		expect(sandbox.dispatches()).toHaveLength(0);
 	});
 });

@@ -10,7 +10,7 @@ import type { PackedPackage } from '../n8n/community-package';
 import { ensureN8n } from '../n8n/install';
 import type { N8nInstallation } from '../n8n/install';
 import { ownerSession, PLAYGROUND_OWNER } from '../n8n/playground';
-import { startN8n } from '../n8n/server';
+import { PORT_ENV, startN8n } from '../n8n/server';
 import type { N8nServer } from '../n8n/server';
 import { startSandbox } from '../sandbox/server';
 import type { Sandbox } from '../sandbox/server';
@@ -22,8 +22,8 @@ import { seconds } from './format';
  * own noise to the trigger suite. Every side gets the same database.
  */
 const MEMORY_FOLDER = '/dev/shm';
-/** Preferred (unusual) ports; the next free one is taken when busy. */
-const N8N_PORT = 5841;
+/** Preferred (unusual) port unless VELENTS_N8N_PORT names one; the next free one is taken when busy. */
+const N8N_PORT = Number(process.env[PORT_ENV]) || 5841;
 
 /** The real n8n the pacing and trigger suites run in: the end-to-end test's setup. */
 export interface BenchN8n {

@@ -280,7 +280,7 @@ async function readPrevious(): Promise<Results | null> {
 	}
 }
 
-function describeMachine(installation: N8nInstallation | null): Machine {
+export function describeMachine(installation: N8nInstallation | null): Machine {
 	const cpus = os.cpus();
 	return {
 		cpu: cpus[0]?.model.trim() ?? 'unknown',
