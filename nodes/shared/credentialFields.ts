@@ -20,8 +20,12 @@ export const serverProperties: INodeProperties[] = [
 		name: 'baseUrlNotice',
 		type: 'notice',
 		default: '',
-		// Shown while the field holds a query or a fragment, which would send requests elsewhere.
-		displayOptions: { show: { baseUrl: [{ _cnd: { regex: '[?#]' } }] } },
+		// Shown while the field holds a query or a fragment, which would send requests elsewhere. Plain
+		// `includes`, not `regex`: n8n evaluates a credential's display options on every read of it, and
+		// its regex runs in a VM with a 250 ms limit that a busy n8n exceeds, failing the node.
+		displayOptions: {
+			show: { baseUrl: [{ _cnd: { includes: '?' } }, { _cnd: { includes: '#' } }] },
+		},
 	},
 	{
 		displayName: 'Rate Limit Window (Seconds)',
