@@ -190,7 +190,7 @@ async function main(): Promise<void> {
 		await rm(scratch, { recursive: true, force: true });
 	}
 
-	console.log(`\nCompatibility (end-to-end test, test/e2e/n8n.e2e.ts):\n${table(outcomes)}`);
+	console.log(`\nCompatibility (end-to-end tests, test/e2e/):\n${table(outcomes)}`);
 	if (outcomes.some((outcome) => outcome.result !== 'PASS')) process.exit(1);
 }
 
