@@ -41,6 +41,8 @@ import path from 'node:path';
 
 import type { Sandbox } from '../sandbox/server';
 import type { N8nApi, WorkflowFile, WorkflowNode } from '../n8n/api';
+import { startPostCollector } from '../n8n/collector';
+import type { PostCollector } from '../n8n/collector';
 import { createSandboxCredentials, productionWebhookUrl } from '../n8n/examples';
 import { waitForWebhook } from '../n8n/playground';
 import { sleep } from '../n8n/process';
@@ -150,7 +152,7 @@ export async function benchDispatchAndWait(
 	log: (line: string) => void,
 ): Promise<WaitBenchFigures & { installation: N8nInstallation }> {
 	const relay = await startRelay();
-	const collector = await startCollector();
+	const collector = await startPostCollector('/follow-up');
 	const n8n = await startBenchN8n(log, { N8N_WEBHOOK_URL: relay.url });
 	const watcher = new ExecutionWatcher(
 		n8n.installation.nodeBinary,
@@ -218,7 +220,7 @@ export async function benchDispatchAndWait(
 interface SideContext {
 	server: N8nServer;
 	sandbox: Sandbox;
-	collector: Collector;
+	collector: PostCollector;
 	relay: Relay;
 	watcher: ExecutionWatcher;
 	options: WaitBenchOptions;
@@ -301,12 +303,15 @@ async function runSide(
 	relay.release(options.endConcurrency);
 	log(`${pattern}: ${relay.heldCount} end events held; letting them through`);
 	// Every dispatched conversation's follow-up (an order that failed before its dispatch has none).
-	await until(() => collector.of(side).length >= sandbox.dispatches().length, phaseTimeoutMs);
+	await until(
+		() => followUpsOf(collector, side).length >= sandbox.dispatches().length,
+		phaseTimeoutMs,
+	);
 	await sleep(3000);
 	sampling = false;
 	await sampler;
 	const peakWaiting = watcher.resetPeak();
-	const followUps = collector.of(side);
+	const followUps = followUpsOf(collector, side);
 	const endPhaseMs = Math.max(0, ...followUps.map((followUp) => followUp.arrivedMs)) - released;
 
 	const conversationOrder = new Map(
@@ -645,42 +650,11 @@ function parseEvent(body: Buffer): { type: string | null; conversationId: number
 
 // ---------------------------------------------------------------- measuring
 
-interface Collector {
-	url: string;
-	of(side: string): FollowUp[];
-	close(): Promise<void>;
-}
-
-/** Receives the follow-ups' posts and notes when each arrived. */
-async function startCollector(): Promise<Collector> {
-	const received: FollowUp[] = [];
-	const server = http.createServer((req, res) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (chunk: Buffer) => chunks.push(chunk));
-		req.on('end', () => {
-			const arrivedMs = Date.now();
-			try {
-				received.push({
-					...(JSON.parse(Buffer.concat(chunks).toString('utf8')) as FollowUp),
-					arrivedMs,
-				});
-			} catch {
-				// A post that is not JSON counts as no follow-up.
-			}
-			res.writeHead(200, { 'content-type': 'application/json' });
-			res.end('{}');
-		});
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	return {
-		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/follow-up`,
-		of: (side) => received.filter((followUp) => followUp.side === side),
-		close: async () =>
-			await new Promise<void>((resolve) => {
-				server.close(() => resolve());
-				server.closeAllConnections();
-			}),
-	};
+/** The follow-ups of one side, as the collector received them. */
+function followUpsOf(collector: PostCollector, side: string): FollowUp[] {
+	return collector.posts
+		.map(({ body, arrivedMs }) => ({ ...(body as unknown as FollowUp), arrivedMs }))
+		.filter((followUp) => followUp.side === side);
 }
 
 /**

@@ -14,12 +14,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 import { percentile, round } from '../figures/report';
 import type { SandboxConfigPatch } from '../sandbox/server';
 import type { WorkflowFile } from '../n8n/api';
+import { startPostCollector } from '../n8n/collector';
+import type { CollectedPost } from '../n8n/collector';
 import { sleep } from '../n8n/process';
 import type { ScenarioEnvironment } from './scenario';
 
@@ -168,7 +168,7 @@ export async function runDispatchAndWaitScenario(
 		deliveryTimeoutMs: 30_000,
 		rateLimit: { limit: 100 * spec.conversations, windowSeconds: 60 },
 	});
-	const collector = await startCollector();
+	const collector = await startPostCollector('/continued');
 	try {
 		const agent = {
 			id: credentials.velentsAgentApi.id,
@@ -257,7 +257,7 @@ export async function runDispatchAndWaitScenario(
 				startedMs: delivery.started_ms,
 				extraction: (delivery.body.result as { extraction?: unknown } | undefined)?.extraction,
 			})),
-			posts: collector.posts,
+			posts: collector.posts.map(postedOf),
 			executions: await executionRows(postgres, workflowIds),
 			waitingPeak,
 			workerJobs,
@@ -701,44 +701,14 @@ resume latency p50 ${result.latency.p50Ms} ms, p99 ${result.latency.p99Ms} ms. O
 
 // ---------------------------------------------------------------- the collector
 
-interface Collector {
-	url: string;
-	readonly posts: Posted[];
-	close(): Promise<void>;
-}
-
-/** Receives the Collect node's posts and notes when each arrived. */
-async function startCollector(): Promise<Collector> {
-	const posts: Posted[] = [];
-	const server = http.createServer((request, response) => {
-		const chunks: Buffer[] = [];
-		request.on('data', (chunk: Buffer) => chunks.push(chunk));
-		request.on('end', () => {
-			const arrivedMs = Date.now();
-			try {
-				const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Omit<
-					Posted,
-					'arrivedMs'
-				>;
-				posts.push({
-					...body,
-					execution: String(body.execution),
-					order: String(body.order),
-					conversationOrder:
-						body.conversationOrder === null ? null : String(body.conversationOrder),
-					arrivedMs,
-				});
-			} catch {
-				// A post that is not JSON is no continuation: the checks count it missing.
-			}
-			response.writeHead(200, { 'content-type': 'application/json' });
-			response.end('{}');
-		});
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+/** A Collect node's post, its ids as strings (n8n's expressions may send them as numbers). */
+function postedOf({ body, arrivedMs }: CollectedPost): Posted {
+	const posted = body as unknown as Omit<Posted, 'arrivedMs'>;
 	return {
-		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/continued`,
-		posts,
-		close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+		...posted,
+		execution: String(posted.execution),
+		order: String(posted.order),
+		conversationOrder: posted.conversationOrder === null ? null : String(posted.conversationOrder),
+		arrivedMs,
 	};
 }
