@@ -943,9 +943,16 @@ async function main(): Promise<void> {
 		figures,
 	};
 	process.stdout.write(`${markdownTable(figures)}\n`);
-	await writeFigures(RESULTS_FILE, results);
-	await writeReportSection(SECTION, renderSection(results));
-	process.stdout.write(`\n${repositoryPath(RESULTS_FILE)} and BENCHMARKS.md written.\n`);
+	// Only a full-size run is recorded: a quick check must not replace the measured figures.
+	if (options.conversations === DEFAULT_WAIT_BENCH_OPTIONS.conversations) {
+		await writeFigures(RESULTS_FILE, results);
+		await writeReportSection(SECTION, renderSection(results));
+		process.stdout.write(`\n${repositoryPath(RESULTS_FILE)} and BENCHMARKS.md written.\n`);
+	} else {
+		process.stdout.write(
+			`\nA run of ${options.conversations} conversations: ${repositoryPath(RESULTS_FILE)} and BENCHMARKS.md left as they were.\n`,
+		);
+	}
 	const a = figures.dispatchAndWait;
 	if (a.lost > 0 || a.continuedTwice > 0) {
 		process.stdout.write(
